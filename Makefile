@@ -1,0 +1,250 @@
+# Makefile - builds libncdyn (shared, versioned soname, and static), its tests,
+# examples, benchmarks and tools; installs it with pkg-config metadata.
+#
+#   make            build lib/libncdyn.so.* and lib/libncdyn.a
+#   make run        build, then run the flagship demo
+#   make check      build and run every test tier that fits ~20 minutes
+#   make check-full every tier (valgrind over all suites, long stress sets)
+#   make bench      benchmarks, with the machine's own peak measured beside them
+#   make install    honours PREFIX DESTDIR LIBDIR INCLUDEDIR PKGCONFIGDIR BINDIR MANDIR
+#
+# Sources are discovered: src/<layer>/*.c go into the library, tests/<layer>/*.c
+# into one Check suite binary per layer, bench/bench_*.c into one benchmark
+# each, examples/*.c into one example each. Run as root, `make run`/`make check`
+# install missing Debian packages themselves (apt-get update first).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+.SECONDEXPANSION:
+.SECONDARY:
+
+# ---- version: the header's macros are the single source of truth ----------
+version_field = $(shell sed -n 's/^\#define NCD_VERSION_$(1) \([0-9][0-9]*\).*/\1/p' include/ncdyn.h)
+MAJOR := $(call version_field,MAJOR)
+MINOR := $(call version_field,MINOR)
+PATCH := $(call version_field,PATCH)
+VERSION := $(MAJOR).$(MINOR).$(PATCH)
+
+# ---- install locations -------------------------------------------------------
+PREFIX       ?= /usr/local
+LIBDIR       ?= $(PREFIX)/lib
+INCLUDEDIR   ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+BINDIR       ?= $(PREFIX)/bin
+MANDIR       ?= $(PREFIX)/share/man
+DESTDIR      ?=
+
+# ---- toolchain and dependencies ---------------------------------------------
+CC       ?= cc
+CXX      ?= c++
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+# Reference LAPACK, linked deliberately (the alternatives system may point
+# liblapack.so.3 at OpenBLAS): its directory is both -L and the runpath.
+LAPACK_DIR ?= $(firstword $(wildcard /usr/lib/$(MULTIARCH)/lapack) /usr/lib)
+DEP_LIBS  := -lblis -L$(LAPACK_DIR) -Wl,-rpath,$(LAPACK_DIR) -llapack -lm
+CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -pthread)
+
+BUILD ?= build
+LIBOUT ?= lib
+SAN ?=
+OPT ?= -O2
+WARN := -Wall -Wextra -Wpedantic -Werror
+SAN_ON := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SANFLAGS := $(if $(SAN),$(SAN_ON))
+CPPFLAGS_LIB := -Iinclude -Isrc -DNCD_BUILDING_LIBRARY -D_DEFAULT_SOURCE
+CFLAGS_LIB := -std=c11 $(OPT) -g -fPIC -fvisibility=hidden -ffp-contract=off $(WARN) $(SANFLAGS) -MMD -MP
+CFLAGS_TEST := -std=c11 $(OPT) -g -ffp-contract=off $(WARN) $(SANFLAGS) -MMD -MP -D_DEFAULT_SOURCE
+
+LAYERS := core kernels stats losses init cpath ghost metrics ufm
+LIB_SRC := $(sort $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c)))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+
+SONAME := libncdyn.so.$(MAJOR)
+SO_REAL := $(LIBOUT)/libncdyn.so.$(VERSION)
+SO_LINK := $(LIBOUT)/$(SONAME)
+SO_DEV  := $(LIBOUT)/libncdyn.so
+STATIC  := $(LIBOUT)/libncdyn.a
+
+# ---- Debian packages ----------------------------------------------------------
+DEB_BUILD := gcc make libblis-dev liblapack-dev pkg-config
+DEB_CHECK := $(DEB_BUILD) g++ check abigail-tools valgrind gnuplot-nox libjansson-dev \
+             python3 python3-numpy python3-pytest libopenmpi-dev openmpi-bin
+export OMPI_ALLOW_RUN_AS_ROOT ?= 1
+export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM ?= 1
+
+.PHONY: all deps deps-check run check check-full check-suites check-asan check-valgrind \
+        check-layers check-exports check-abi check-header check-examples check-docs \
+        abi-baseline bench examples install uninstall clean help
+
+all: $(SO_REAL) $(SO_LINK) $(SO_DEV) $(STATIC)
+
+help:
+	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'
+
+deps:
+	@tests/scripts/deps.sh $(DEB_BUILD)
+deps-check:
+	@tests/scripts/deps.sh $(DEB_CHECK)
+
+# ---- the library ----------------------------------------------------------------
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_LIB) $(CFLAGS_LIB) $(CFLAGS) -c $< -o $@
+
+$(SO_REAL): $(LIB_OBJ) src/ncdyn.map
+	@mkdir -p $(@D)
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/ncdyn.map \
+	  -Wl,--no-undefined $(SANFLAGS) -o $@ $(LIB_OBJ) $(DEP_LIBS) $(LDFLAGS)
+
+$(SO_LINK): $(SO_REAL)
+	ln -sf $(notdir $(SO_REAL)) $@
+$(SO_DEV): $(SO_LINK)
+	ln -sf $(SONAME) $@
+
+$(STATIC): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+# ---- tests: one Check binary per tests/<layer>/ -------------------------------------
+TEST_COMMON_SRC := $(wildcard tests/common/*.c)
+TEST_COMMON_OBJ := $(TEST_COMMON_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_LAYERS := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard tests/*/test_*.c)))))
+TEST_BINS := $(TEST_LAYERS:%=$(BUILD)/tests/%)
+
+$(BUILD)/obj/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) -Iinclude -Isrc -Itests $(CFLAGS_TEST) -c $< -o $@
+
+test_objs = $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/$(1)/test_*.c))
+$(BUILD)/gen/%_main.c: tests/scripts/gen_main.sh $$(wildcard tests/$$*/test_*.c)
+	@mkdir -p $(@D)
+	tests/scripts/gen_main.sh $* $(sort $(wildcard tests/$*/test_*.c)) > $@
+
+$(BUILD)/obj/gen/%_main.o: $(BUILD)/gen/%_main.c
+	@mkdir -p $(@D)
+	$(CC) -Iinclude -Isrc -Itests $(CFLAGS_TEST) -c $< -o $@
+
+$(BUILD)/tests/%: $$(call test_objs,$$*) \
+                  $(BUILD)/obj/gen/%_main.o $(TEST_COMMON_OBJ) $(STATIC)
+	@mkdir -p $(@D)
+	$(CC) $(SANFLAGS) -o $@ $(filter %.o,$^) $(STATIC) $(DEP_LIBS) $(CHECK_LIBS) -lm -lpthread
+
+check-suites: $(TEST_BINS)
+	@tests/scripts/run_suites.sh "$(BUILD)/summary.txt" plain "" $(TEST_BINS)
+
+# ---- the check tiers -------------------------------------------------------------
+check: deps-check
+	@rm -f $(BUILD)/summary.txt
+	$(MAKE) all
+	$(MAKE) check-suites
+	$(MAKE) check-layers check-exports check-header check-abi check-docs
+	$(MAKE) check-examples
+	$(MAKE) check-asan
+	$(MAKE) check-valgrind
+	@tests/scripts/summary.sh "$(BUILD)/summary.txt"
+
+check-full: deps-check
+	@rm -f $(BUILD)/summary.txt
+	$(MAKE) all
+	NCD_TEST_LEVEL=full $(MAKE) check-suites
+	$(MAKE) check-layers check-exports check-header check-abi check-docs check-examples
+	NCD_TEST_LEVEL=full $(MAKE) check-asan
+	NCD_VALGRIND_ALL=1 $(MAKE) check-valgrind
+	@tests/scripts/summary.sh "$(BUILD)/summary.txt"
+
+# Sanitized build in its own tree: same sources, -fsanitize=address,undefined.
+check-asan:
+	$(MAKE) BUILD=$(BUILD)/asan LIBOUT=$(BUILD)/asan/lib SAN=1 OPT=-O1 \
+	  $(patsubst $(BUILD)/%,$(BUILD)/asan/%,$(TEST_BINS))
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  tests/scripts/run_suites.sh "$(BUILD)/summary.txt" asan "" \
+	  $(patsubst $(BUILD)/%,$(BUILD)/asan/%,$(TEST_BINS))
+
+# valgrind (memcheck) with CK_FORK=no over the suites that fit the time budget.
+VALGRIND_SUITES ?= $(if $(NCD_VALGRIND_ALL),$(TEST_BINS),$(filter-out $(VALGRIND_SKIP:%=$(BUILD)/tests/%),$(TEST_BINS)))
+VALGRIND_SKIP ?=
+check-valgrind: $(TEST_BINS)
+	@CK_FORK=no NCD_TEST_LEVEL=quick tests/scripts/run_suites.sh "$(BUILD)/summary.txt" valgrind \
+	  "valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect" \
+	  $(VALGRIND_SUITES)
+
+check-layers:
+	@tests/scripts/check_layers.sh
+
+check-exports: all
+	@tests/scripts/check_exports.sh $(SO_REAL)
+
+check-header:
+	@tests/scripts/check_header.sh "$(CC)" "$(CXX)" "$(BUILD)"
+
+check-abi: all
+	@tests/scripts/check_abi.sh $(SO_REAL) tests/abi/libncdyn.abi
+
+check-docs:
+	@tests/scripts/check_docs.sh include/ncdyn.h
+
+abi-baseline: all
+	abidw --headers-dir include --no-corpus-path --out-file tests/abi/libncdyn.abi $(SO_REAL)
+	@echo "Add to CHANGELOG.md:  ABI baseline sha256: $$(sha256sum tests/abi/libncdyn.abi | cut -c1-64)"
+
+# Examples and an outside program, built through pkg-config against a staged
+# install, shared and static.
+STAGE := $(abspath $(BUILD))/stage
+check-examples: all
+	@rm -rf $(STAGE)
+	@$(MAKE) --no-print-directory install PREFIX=$(STAGE) DESTDIR= >/dev/null
+	@tests/scripts/check_examples.sh "$(STAGE)" "$(BUILD)/examples" "$(CC)" "$(CXX)" "$(BUILD)/summary.txt"
+
+# ---- examples, demo, benchmarks -------------------------------------------------
+EXAMPLE_SRC := $(wildcard examples/*.c)
+EXAMPLE_BINS := $(EXAMPLE_SRC:examples/%.c=$(BUILD)/examples/%)
+$(BUILD)/examples/%: examples/%.c all
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -O2 $(WARN) -Iinclude -o $@ $< -L$(LIBOUT) -Wl,-rpath,$(abspath $(LIBOUT)) -lncdyn -lm
+examples: $(EXAMPLE_BINS)
+
+DEMO ?= $(BUILD)/examples/quickstart
+run: deps
+	$(MAKE) all $(DEMO)
+	$(DEMO)
+
+BENCH_SRC := $(wildcard bench/bench_*.c)
+BENCH_BINS := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+$(BUILD)/bench/%: bench/%.c bench/bench_common.c bench/bench_common.h $(STATIC)
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -O2 -g $(WARN) -D_DEFAULT_SOURCE -Iinclude -Isrc -Ibench -o $@ $< \
+	  bench/bench_common.c $(STATIC) $(DEP_LIBS) -lm -lpthread
+$(BUILD)/bench/peak: bench/peak.c bench/bench_common.c bench/bench_common.h $(STATIC)
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -O2 -g $(WARN) -D_DEFAULT_SOURCE -Iinclude -Isrc -Ibench -o $@ $< \
+	  bench/bench_common.c $(STATIC) $(DEP_LIBS) -lm -lpthread
+bench: deps $(BUILD)/bench/peak $(BENCH_BINS)
+	@$(BUILD)/bench/peak $(BUILD)/bench/peak.txt
+	@for b in $(BENCH_BINS); do NCD_BENCH_PEAK=$(BUILD)/bench/peak.txt $$b || exit 1; done
+	@if [ -d bench/python ]; then for p in bench/python/*.py; do \
+	  NCD_BENCH_PEAK=$(BUILD)/bench/peak.txt python3 $$p || exit 1; done; fi
+
+# ---- install ------------------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 644 include/ncdyn.h $(DESTDIR)$(INCLUDEDIR)/ncdyn.h
+	install -m 755 $(SO_REAL) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(SO_REAL)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libncdyn.so
+	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	    -e 's|@LAPACK_DIR@|$(LAPACK_DIR)|g' pkgconfig/ncdyn.pc.in \
+	    > $(DESTDIR)$(PKGCONFIGDIR)/ncdyn.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(INCLUDEDIR)/ncdyn.h $(DESTDIR)$(LIBDIR)/libncdyn.so.$(VERSION) \
+	      $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libncdyn.so \
+	      $(DESTDIR)$(LIBDIR)/libncdyn.a $(DESTDIR)$(PKGCONFIGDIR)/ncdyn.pc
+
+clean:
+	rm -rf $(BUILD) lib/libncdyn.*
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
