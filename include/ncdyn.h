@@ -110,6 +110,27 @@ NCD_API const char *ncd_strerror(int status);
 
 
 /* ==== section 5: ghost radius ============================================== */
+/*
+ * Sao, "Ghosts of Softmax" (spec/ghosts.md). `a` is the n x k matrix of
+ * directional logit derivatives a_ik = d z_ik / d tau along a proposed step (one
+ * Jacobian-vector product), one row per sample.
+ */
+
+/**
+ * Cheap lower bound on the radius of convergence of the cross-entropy's Taylor
+ * series along a step: *rho = pi / max_i (max_j a_ij - min_j a_ij) (ghosts.md 2.2).
+ * *rho = +INFINITY when every spread is 0. `argmax` (optional) receives the
+ * bottleneck sample (lowest index on ties; 0 when every spread is 0).
+ * Requires n >= 1, k >= 2, lda >= k. NaN/Inf in `a` gives NCD_ENONFINITE.
+ * One streaming pass over `a`.
+ */
+NCD_API int ncd_ghost_radius_bound(size_t n, size_t k, const double *a, size_t lda,
+                                   double *rho, size_t *argmax);
+
+/** float32 twin of ncd_ghost_radius_bound (spreads computed exactly in float,
+ *  the division in double). */
+NCD_API int ncd_ghost_radius_bound_f32(size_t n, size_t k, const float *a, size_t lda,
+                                       double *rho, size_t *argmax);
 
 /* ==== end section 5 ======================================================== */
 
@@ -120,6 +141,15 @@ NCD_API const char *ncd_strerror(int status);
 
 
 /* ==== section 7: the unconstrained-features model (UFM) ==================== */
+
+/* ---- 7a: objective, gradients, JVP, training ---- */
+
+/* ---- end 7a ---- */
+
+
+/* ---- 7b: UFM starts (Hadamard / ETF initialization) and reduced dynamics ---- */
+
+/* ---- end 7b ---- */
 
 /* ==== end section 7 ======================================================== */
 

@@ -101,6 +101,41 @@ int ncd__chol_rcond(size_t n, const double *l, size_t ldl, double anorm,
 /* ||A||_1 of a symmetric n x n row-major A (lower triangle read). */
 double ncd__sym_norm1(size_t n, const double *a, size_t lda);
 
+/* ---- additions for the stats layer (src/kernels/stats_kernels.c) ---- */
+
+/* ---- end stats additions ---- */
+
+
+/* ---- additions for the losses layer (src/kernels/losses_kernels.c) ---- */
+
+/* ---- end losses additions ---- */
+
+
+/* ---- additions for the init layer (src/kernels/init_kernels.c) ---- */
+
+/* ---- end init additions ---- */
+
+
+/* ---- additions for the cpath layer (src/kernels/cpath_kernels.c) ---- */
+
+/* ---- end cpath additions ---- */
+
+
+/* ---- additions for the ghost layer (src/kernels/ghost_kernels.c) ---- */
+
+/* ---- end ghost additions ---- */
+
+
+/* ---- additions for the metrics layer (src/kernels/metrics_kernels.c) ---- */
+
+/* ---- end metrics additions ---- */
+
+
+/* ---- additions for the ufm layer (src/kernels/ufm_kernels.c) ---- */
+
+/* ---- end ufm additions ---- */
+
+
 /* ---- lifetime (finalize.c) ---------------------------------------------------
  * Releases BLIS's internal memory pools; for leak checkers only (tests call it
  * at exit). Not needed in normal use. */
