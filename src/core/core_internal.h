@@ -101,4 +101,24 @@ int ncd__f32_block_to_f64(const float *src, size_t lds, size_t rows, size_t cols
 /* Rows per block so that a rows x cols double buffer holds about `bytes`. */
 size_t ncd__block_rows(size_t cols, size_t bytes);
 
+/* ---- row sources (rowsrc.c) --------------------------------------------------
+ * A feature matrix given as float64 or float32, read block by block as doubles:
+ * float64 rows are returned in place (no copy), float32 rows are converted into
+ * a small buffer, so no routine ever converts a whole float32 matrix. Public
+ * functions scan float32 input for NaN/Inf before reading it through this. */
+typedef struct ncd__rowsrc {
+  const double *f64;  /* exactly one of f64 / f32 is non-NULL */
+  const float *f32;
+  size_t rows, cols, ld;
+  double *buf;        /* f32 only: block buffer of block_rows x cols */
+  size_t block_rows;  /* rows per block handed out */
+} ncd__rowsrc;
+/* block_bytes: target buffer size (e.g. 1 << 20). NCD_ENOMEM possible. */
+int ncd__rowsrc_init(ncd__rowsrc *s, const double *f64, const float *f32, size_t rows,
+                     size_t cols, size_t ld, size_t block_bytes);
+/* Rows [i0, i0 + nb) as doubles, nb <= s->block_rows; *ld_out receives the
+ * leading dimension of the returned block. */
+const double *ncd__rowsrc_block(ncd__rowsrc *s, size_t i0, size_t nb, size_t *ld_out);
+void ncd__rowsrc_free(ncd__rowsrc *s);
+
 #endif /* NCD_CORE_INTERNAL_H */
