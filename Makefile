@@ -7,6 +7,7 @@
 #   make check-full every tier (valgrind over all suites, long stress sets)
 #   make bench      benchmarks, with the machine's own peak measured beside them
 #   make install    honours PREFIX DESTDIR LIBDIR INCLUDEDIR PKGCONFIGDIR BINDIR MANDIR
+#                   PYTHONDIR (default $(LIBDIR)/python3/dist-packages)
 #
 # Sources are discovered: src/<layer>/*.c go into the library, tests/<layer>/*.c
 # into one Check suite binary per layer, bench/bench_*.c into one benchmark
@@ -33,6 +34,7 @@ INCLUDEDIR   ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 BINDIR       ?= $(PREFIX)/bin
 MANDIR       ?= $(PREFIX)/share/man
+PYTHONDIR    ?= $(LIBDIR)/python3/dist-packages
 DESTDIR      ?=
 
 # ---- toolchain and dependencies ---------------------------------------------
@@ -73,11 +75,11 @@ DEB_CHECK := $(DEB_BUILD) g++ check abigail-tools valgrind gnuplot-nox libjansso
 export OMPI_ALLOW_RUN_AS_ROOT ?= 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM ?= 1
 
-.PHONY: all deps deps-check run check check-full check-suites check-asan check-valgrind \
+.PHONY: tool check-python all deps deps-check run check check-full check-suites check-asan check-valgrind \
         check-layers check-exports check-abi check-header check-examples check-docs \
         abi-baseline bench examples install uninstall clean help
 
-all: $(SO_REAL) $(SO_LINK) $(SO_DEV) $(STATIC)
+all: $(SO_REAL) $(SO_LINK) $(SO_DEV) $(STATIC) $(TOOL)
 
 help:
 	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'
@@ -126,13 +128,13 @@ $(BUILD)/obj/gen/%_main.o: $(BUILD)/gen/%_main.c
 	@mkdir -p $(@D)
 	$(CC) -Iinclude -Isrc -Itests $(CFLAGS_TEST) -c $< -o $@
 
-$(BUILD)/tests/%: $$(call test_objs,$$*) \
+$(BUILD)/tests/%: $$(call test_objs,$$*) $$(EXTRA_OBJS_$$*) \
                   $(BUILD)/obj/gen/%_main.o $(TEST_COMMON_OBJ) $(STATIC)
 	@mkdir -p $(@D)
-	$(CC) $(SANFLAGS) -o $@ $(filter %.o,$^) $(STATIC) $(DEP_LIBS) $(CHECK_LIBS) -lm -lpthread
+	$(CC) $(SANFLAGS) -o $@ $(filter %.o,$^) $(STATIC) $(DEP_LIBS) $(EXTRA_LIBS_$*) $(CHECK_LIBS) -lm -lpthread
 
-check-suites: $(TEST_BINS)
-	@tests/scripts/run_suites.sh "$(BUILD)/summary.txt" plain "" $(TEST_BINS)
+check-suites: $(TEST_BINS) $(TOOL)
+	@NCD_TOOL=$(abspath $(TOOL)) tests/scripts/run_suites.sh "$(BUILD)/summary.txt" plain "" $(TEST_BINS)
 
 # ---- the check tiers -------------------------------------------------------------
 check: deps-check
@@ -141,6 +143,7 @@ check: deps-check
 	$(MAKE) check-suites
 	$(MAKE) check-layers check-exports check-header check-abi check-docs
 	$(MAKE) check-examples
+	$(MAKE) check-python
 	$(MAKE) check-asan
 	$(MAKE) check-valgrind
 	@tests/scripts/summary.sh "$(BUILD)/summary.txt"
@@ -150,6 +153,7 @@ check-full: deps-check
 	$(MAKE) all
 	NCD_TEST_LEVEL=full $(MAKE) check-suites
 	$(MAKE) check-layers check-exports check-header check-abi check-docs check-examples
+	NCD_TEST_LEVEL=full $(MAKE) check-python
 	NCD_TEST_LEVEL=full $(MAKE) check-asan
 	NCD_VALGRIND_ALL=1 $(MAKE) check-valgrind
 	@tests/scripts/summary.sh "$(BUILD)/summary.txt"
@@ -157,16 +161,16 @@ check-full: deps-check
 # Sanitized build in its own tree: same sources, -fsanitize=address,undefined.
 check-asan:
 	$(MAKE) BUILD=$(BUILD)/asan LIBOUT=$(BUILD)/asan/lib SAN=1 OPT=-O1 \
-	  $(patsubst $(BUILD)/%,$(BUILD)/asan/%,$(TEST_BINS))
+	  $(patsubst $(BUILD)/%,$(BUILD)/asan/%,$(TEST_BINS) $(TOOL))
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  tests/scripts/run_suites.sh "$(BUILD)/summary.txt" asan "" \
+	  NCD_TOOL=$(if $(TOOL),$(abspath $(BUILD)/asan/bin/ncdyn)) tests/scripts/run_suites.sh "$(BUILD)/summary.txt" asan "" \
 	  $(patsubst $(BUILD)/%,$(BUILD)/asan/%,$(TEST_BINS))
 
 # valgrind (memcheck) with CK_FORK=no over the suites that fit the time budget.
 VALGRIND_SUITES ?= $(if $(NCD_VALGRIND_ALL),$(TEST_BINS),$(filter-out $(VALGRIND_SKIP:%=$(BUILD)/tests/%),$(TEST_BINS)))
 VALGRIND_SKIP ?=
 check-valgrind: $(TEST_BINS)
-	@CK_FORK=no NCD_TEST_LEVEL=quick tests/scripts/run_suites.sh "$(BUILD)/summary.txt" valgrind \
+	@CK_FORK=no NCD_TEST_LEVEL=quick NCD_TOOL=$(abspath $(TOOL)) tests/scripts/run_suites.sh "$(BUILD)/summary.txt" valgrind \
 	  "valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect" \
 	  $(VALGRIND_SUITES)
 
@@ -196,6 +200,28 @@ check-examples: all
 	@rm -rf $(STAGE)
 	@$(MAKE) --no-print-directory install PREFIX=$(STAGE) DESTDIR= >/dev/null
 	@tests/scripts/check_examples.sh "$(STAGE)" "$(BUILD)/examples" "$(CC)" "$(CXX)" "$(BUILD)/summary.txt"
+
+# ---- the ncdyn command-line tool (tools/ncdyn/: public header only) ----------
+# tools/ncdyn/main.c holds main(); every other tools/ncdyn/*.c is also linked
+# into the tests/cli suite (EXTRA_OBJS_cli), so readers are unit-tested.
+TOOL_SRC := $(wildcard tools/ncdyn/*.c)
+TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/obj/%.o)
+TOOL := $(if $(TOOL_SRC),$(BUILD)/bin/ncdyn)
+TOOL_LIBS := -ljansson -lm
+EXTRA_OBJS_cli := $(filter-out %/main.o,$(TOOL_OBJ))
+EXTRA_LIBS_cli := $(TOOL_LIBS)
+$(BUILD)/obj/tools/%.o: tools/%.c
+	@mkdir -p $(@D)
+	$(CC) -Iinclude -Itools $(CFLAGS_TEST) -c $< -o $@
+$(BUILD)/bin/ncdyn: $(TOOL_OBJ) $(SO_DEV)
+	@mkdir -p $(@D)
+	$(CC) $(SANFLAGS) -o $@ $(TOOL_OBJ) -L$(LIBOUT) -Wl,-rpath,$(abspath $(LIBOUT)) -lncdyn $(TOOL_LIBS)
+tool: $(TOOL)
+
+# ---- Python package (python/ncdyn over the shared library) ---------------------
+check-python: all
+	@if [ -d python/tests ]; then NCDYN_LIBRARY=$(abspath $(SO_LINK)) PYTHONPATH=$(abspath python) \
+	  tests/scripts/run_pytest.sh "$(BUILD)/summary.txt" python/tests; fi
 
 # ---- examples, demo, benchmarks -------------------------------------------------
 EXAMPLE_SRC := $(wildcard examples/*.c)
@@ -238,11 +264,19 @@ install: all
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	    -e 's|@LAPACK_DIR@|$(LAPACK_DIR)|g' pkgconfig/ncdyn.pc.in \
 	    > $(DESTDIR)$(PKGCONFIGDIR)/ncdyn.pc
+	@if [ -n "$(TOOL)" ]; then install -d $(DESTDIR)$(BINDIR) && \
+	  $(CC) -o $(DESTDIR)$(BINDIR)/ncdyn $(TOOL_OBJ) -L$(DESTDIR)$(LIBDIR) -Wl,-rpath,$(LIBDIR) -lncdyn $(TOOL_LIBS) $(SANFLAGS); fi
+	@if [ -f docs/ncdyn.1 ]; then install -d $(DESTDIR)$(MANDIR)/man1 && \
+	  install -m 644 docs/ncdyn.1 $(DESTDIR)$(MANDIR)/man1/ncdyn.1; fi
+	@if [ -d python/ncdyn ]; then d=$(DESTDIR)$(PYTHONDIR)/ncdyn; install -d $$d && \
+	  install -m 644 python/ncdyn/*.py $$d/; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(INCLUDEDIR)/ncdyn.h $(DESTDIR)$(LIBDIR)/libncdyn.so.$(VERSION) \
 	      $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libncdyn.so \
-	      $(DESTDIR)$(LIBDIR)/libncdyn.a $(DESTDIR)$(PKGCONFIGDIR)/ncdyn.pc
+	      $(DESTDIR)$(LIBDIR)/libncdyn.a $(DESTDIR)$(PKGCONFIGDIR)/ncdyn.pc \
+	      $(DESTDIR)$(BINDIR)/ncdyn $(DESTDIR)$(MANDIR)/man1/ncdyn.1
+	rm -rf $(DESTDIR)$(PYTHONDIR)/ncdyn
 
 clean:
 	rm -rf $(BUILD) lib/libncdyn.*
