@@ -95,6 +95,78 @@ NCD_API const char *ncd_strerror(int status);
 
 
 /* ==== section 2: losses on logits ========================================== */
+/*
+ * Row-wise losses on n x k logits z (one sample per row, row-major, ldz >= k),
+ * spec/ufm.md section 2. Every function is exact for any finite logits: the row
+ * maximum is subtracted before exp and log1p is used, so logit differences up to
+ * DBL_MAX never overflow (a difference beyond DBL_MAX gives -inf / +inf, NCD_OK).
+ * Statuses: NCD_EINVAL for a NULL required pointer, n or k == 0, a leading
+ * dimension < k, a size overflow, a label outside [0, k) or a bad scalar;
+ * then NCD_ENONFINITE for NaN/Inf in z; the float32 twins may also return
+ * NCD_ENOMEM (they convert in blocks). Row sums are compensated (Neumaier).
+ */
+
+/**
+ * Softmax of every row: p_ij = exp(z_ij - M_i) / sum_l exp(z_il - M_i), M_i the
+ * row maximum (spec U-1). z and p are n x k with leading dimensions ldz, ldp;
+ * p == z with ldp == ldz (in place) is allowed. Relative error of each p_ij
+ * (> 1e-290) at most eps (k + max_j |z_ij - M_i|).
+ * Returns NCD_OK, NCD_EINVAL, NCD_ENONFINITE.
+ */
+NCD_API int ncd_softmax(size_t n, size_t k, const double *z, size_t ldz, double *p,
+                        size_t ldp);
+
+/**
+ * Log-softmax of every row: lp_ij = (z_ij - M_i) - log1p(sum_{j != j*} exp(z_ij -
+ * M_i)) (spec U-2). Layouts and in-place rule as ncd_softmax.
+ * Returns NCD_OK, NCD_EINVAL, NCD_ENONFINITE.
+ */
+NCD_API int ncd_log_softmax(size_t n, size_t k, const double *z, size_t ldz, double *lp,
+                            size_t ldlp);
+
+/**
+ * Mean cross-entropy (spec U-3): *loss = (1/n) sum_i [logsumexp(z_i) - z_{i,y_i}];
+ * g (n x k, ldg; optional, NULL = not computed) = (softmax(z) - onehot(y)) / n,
+ * the gradient of *loss with respect to z. y: n labels in [0, k). loss is
+ * required. Returns NCD_OK, NCD_EINVAL, NCD_ENONFINITE.
+ */
+NCD_API int ncd_ce_loss(size_t n, size_t k, const double *z, size_t ldz,
+                        const int32_t *y, double *loss, double *g, size_t ldg);
+
+/**
+ * Rescaled square loss in Zhou et al.'s normalization (their eq. 4; Hui &
+ * Belkin's (k, M) parametrization, whose loss is 2/k times this one; spec U-4):
+ * *loss = (1/(2n)) sum_i sum_j c_ij (z_ij - m [j == y_i])^2, c_ij = alpha when
+ * j == y_i, else 1; g (optional) = d loss / d z = c (z - m Y) / n. alpha = m = 1
+ * is the vanilla MSE. alpha and m must be finite and > 0 (else NCD_EINVAL).
+ * |z| beyond ~1e154 may give +inf (NCD_OK). Returns NCD_OK, NCD_EINVAL,
+ * NCD_ENONFINITE.
+ */
+NCD_API int ncd_mse_loss(size_t n, size_t k, const double *z, size_t ldz,
+                         const int32_t *y, double alpha, double m, double *loss,
+                         double *g, size_t ldg);
+
+/** float32 twin of ncd_softmax: computed in double, each p_ij rounded once
+ *  (<= 0.5 float ulp beyond the double error); in place allowed.
+ *  Returns NCD_OK, NCD_EINVAL, NCD_ENONFINITE, NCD_ENOMEM. */
+NCD_API int ncd_softmax_f32(size_t n, size_t k, const float *z, size_t ldz, float *p,
+                            size_t ldp);
+
+/** float32 twin of ncd_log_softmax (double internally, rounded once); in place
+ *  allowed. Returns NCD_OK, NCD_EINVAL, NCD_ENONFINITE, NCD_ENOMEM. */
+NCD_API int ncd_log_softmax_f32(size_t n, size_t k, const float *z, size_t ldz,
+                                float *lp, size_t ldlp);
+
+/** float32 twin of ncd_ce_loss: float logits and gradient, the loss (double)
+ *  accumulated in double. Returns NCD_OK, NCD_EINVAL, NCD_ENONFINITE, NCD_ENOMEM. */
+NCD_API int ncd_ce_loss_f32(size_t n, size_t k, const float *z, size_t ldz,
+                            const int32_t *y, double *loss, float *g, size_t ldg);
+
+/** float32 twin of ncd_mse_loss: float logits and gradient, the loss (double)
+ *  accumulated in double. Returns NCD_OK, NCD_EINVAL, NCD_ENONFINITE, NCD_ENOMEM. */
+NCD_API int ncd_mse_loss_f32(size_t n, size_t k, const float *z, size_t ldz,
+                             const int32_t *y, double alpha, double m, double *loss,
+                             float *g, size_t ldg);
 
 /* ==== end section 2 ======================================================== */
 
