@@ -18,7 +18,10 @@ void ncd__ksum_add(ncd__ksum *acc, double x) {
   acc->s = t;
 }
 
-double ncd__ksum_value(const ncd__ksum *acc) { return acc->s + acc->c; }
+/* An overflowed (infinite) sum makes the compensation NaN: report the sum. */
+double ncd__ksum_value(const ncd__ksum *acc) {
+  return isfinite(acc->s) ? acc->s + acc->c : acc->s;
+}
 
 /* First argmax of a row (ties to the lowest index). */
 static size_t row_argmax(const double *r, size_t k) {

@@ -109,6 +109,10 @@ START_TEST(extreme_logits) {
   ck_assert(lp[0] == 0.0 && isinf(lp[1]) && lp[1] < 0);
   ck_assert_status(ncd_softmax(1, 2, z2, 2, p, 2), NCD_OK);
   ck_assert(p[0] == 1.0 && p[1] == 0.0);
+  int32_t y1 = 1; /* the CE is +inf, the correctly rounded value (spec E7) */
+  ck_assert_status(ncd_ce_loss(1, 2, z2, 2, &y1, &loss, g, 2), NCD_OK);
+  ck_assert(isinf(loss) && loss > 0);
+  ck_assert(g[0] == 1.0 && g[1] == -1.0);
   /* an all-equal huge row: uniform */
   double z3[4] = {DBL_MAX, DBL_MAX, DBL_MAX, DBL_MAX};
   double p4[4];
