@@ -14,7 +14,9 @@
 #define NCD__UFM_NSTAT 8
 /* Target size in bytes of one row block of H in the objective (each block is
  * read from memory once: its norm, logits, dW and dH contributions). */
-#define NCD__UFM_BLOCK_BYTES ((size_t)1 << 18)
+#ifndef NCD__UFM_BLOCK_BYTES
+#define NCD__UFM_BLOCK_BYTES ((size_t)1 << 21)
+#endif
 
 struct ncd_ufm {
   size_t n, d, k;

@@ -208,11 +208,11 @@ START_TEST(fd_all_blocks) {
 }
 END_TEST
 
-/* Several row blocks (n = 333, d = 600: blocks of 54 rows) against the naive
+/* Several row blocks (n = 1000, d = 700: blocks of 374 rows) against the naive
  * route: naive GEMMs + ncd_ce_loss / ncd_mse_loss. 1e-12 relative: both sums
  * are well conditioned at this size. Also: no allocation per call. */
 START_TEST(blocked_vs_naive_and_no_alloc) {
-  size_t n = 333, d = 600, k = 5, ldh = 603;
+  size_t n = 1000, d = 700, k = 5, ldh = 703;
   ncd_test_rng r;
   ncd_test_seed(&r, 41);
   int32_t *y = malloc(n * sizeof *y);
