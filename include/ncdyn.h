@@ -346,7 +346,7 @@ NCD_API int ncd_ufm_jvp(const ncd_ufm *u, const double *w, size_t ldw, const dou
  * step; a nonzero return stops with NCD_OK. Allocates its gradient, velocity
  * and JVP buffers once per call.
  * Returns NCD_OK; NCD_EINVAL (bad arguments, or a ghost policy without
- * NCD_LOSS_CE, also when the callback switches to it); NCD_ENONFINITE (a
+ * NCD_LOSS_CE and k >= 2, also when the callback switches the loss); NCD_ENONFINITE (a
  * non-finite input, or a step that would make the iterate non-finite: W, H, b
  * then hold the last finite iterate and NCD_STAT_STEP the steps done);
  * NCD_ENOMEM.

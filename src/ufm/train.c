@@ -74,8 +74,13 @@ NCD_API int ncd_ufm_train(ncd_ufm *u, size_t steps, double *w, size_t ldw, doubl
   NCD_TRY(ncd__check_matrix(w, u->k, u->d, ldw, sizeof(double)));
   NCD_TRY(ncd__check_matrix(h, u->n, u->d, ldh, sizeof(double)));
   if (ncd__ufm_bias(u)) NCD_TRY(ncd__check_ptr(b));
-  if (is_ghost(u->param[NCD_UFM_STEP_POLICY]) && u->param[NCD_UFM_LOSS] != NCD_LOSS_CE)
-    return NCD_EINVAL;
+  if (is_ghost(u->param[NCD_UFM_STEP_POLICY]) &&
+      (u->param[NCD_UFM_LOSS] != NCD_LOSS_CE || u->k < 2))
+    return NCD_EINVAL; /* the ghost bound needs the CE and k >= 2 */
+  /* scan before touching the object's statistics (unchanged on error) */
+  NCD_TRY(ncd__scan_finite(w, u->k, u->d, ldw));
+  NCD_TRY(ncd__scan_finite(h, u->n, u->d, ldh));
+  if (ncd__ufm_bias(u)) NCD_TRY(ncd__scan_finite_vec(b, u->k));
   const size_t n = u->n, d = u->d, k = u->k, len = (k + n) * d + k;
   double *buf = ncd__calloc(2 * len, sizeof(double));
   double *a = ncd__malloc_array(n * k, sizeof(double));
