@@ -335,6 +335,34 @@ NCD_API int ncd_ufm_jvp(const ncd_ufm *u, const double *w, size_t ldw, const dou
                         size_t lddh, const double *db, double *a, size_t lda);
 
 /**
+ * Second derivative of f along the step delta = (dW, dH, db) at (W, H, b)
+ * (spec/ufm.md U-8): *curv = d^2 f(theta + tau delta)/d tau^2 at tau = 0
+ *   = (1/n) sum_i a_i^T C_i a_i + 2 <G, dH dW^T> + lambda_W ||dW||^2
+ *     + lambda_H ||dH||^2 + lambda_b ||db||^2,
+ * a = the JVP of ncd_ufm_jvp, C_i = diag(p_i) - p_i p_i^T (CE) or diag(c_i.)
+ * (MSE). With power iteration on Hessian-vector products by differences this
+ * gives the local curvature. dw (k x d) and dh (n x d) are required; db (k) is
+ * required with the bias on and ignored with it off. Allocates two row blocks.
+ * Returns NCD_OK, NCD_EINVAL, NCD_ENONFINITE, NCD_ENOMEM.
+ */
+NCD_API int ncd_ufm_curvature(ncd_ufm *u, const double *w, size_t ldw, const double *h,
+                              size_t ldh, const double *b, const double *dw, size_t lddw,
+                              const double *dh, size_t lddh, const double *db,
+                              double *curv);
+
+/**
+ * Local smoothness bound (spec/ufm.md U-9): |d^2 f / d tau^2| <= L_hat ||delta||^2
+ * at (W, H, b) for every step direction, with
+ * L_hat = c_max (||H||^2 + ||W||^2 + n)/n + ||G||_F + max(lambda_W, lambda_H,
+ * lambda_b), c_max = 1/2 (CE) or max(alpha, 1) (MSE), G = d loss / dZ (lambda_b
+ * only with the bias on). Spec section 7: a learning rate <= 1/L_hat(theta_0)
+ * (or (1 - momentum)/L_hat) decreased f in every observed run. No allocation.
+ * Returns NCD_OK, NCD_EINVAL, NCD_ENONFINITE.
+ */
+NCD_API int ncd_ufm_smoothness(ncd_ufm *u, const double *w, size_t ldw, const double *h,
+                               size_t ldh, const double *b, double *lhat);
+
+/**
  * Run `steps` simultaneous gradient steps in place on W, H, b (spec U-27):
  * heavy ball v <- momentum v + g from v = 0 at each call (g clipped to norm
  * NCD_UFM_CLIP first under NCD_STEP_CLIP), then theta <- theta - lr_eff v with
