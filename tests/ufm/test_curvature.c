@@ -135,6 +135,59 @@ START_TEST(lr_one_over_lhat_descends) {
 }
 END_TEST
 
+/* spec section 8 "Strict saddles" 1: at W = H = 0 (b = 1/(K(1+lambda_b)) 1 for
+ * MSE, 0 for CE) the gradient is 0 and lambda_min of the Hessian is
+ * (lW+lH)/2 - sqrt((lW-lH)^2/4 + 1/(KN)); spec 9 values at N = 6, K = 3, d = 4.
+ * The Hessian is assembled from ncd_ufm_curvature by polarization (exact up to
+ * rounding), its eigenvalues by the test's Jacobi routine: 1e-12 absolute. */
+static double origin_lambda_min(int loss, double lw, double lh) {
+  enum { n6 = 6, d4 = 4, k3 = 3, P = k3 * d4 + n6 * d4 + k3 };
+  const int32_t y[n6] = {2, 0, 1, 1, 0, 2};
+  const double lb = 1.0 / 16;
+  ncd_ufm *u = NULL;
+  ck_assert_status(ncd_ufm_create(n6, d4, k3, y, &u), NCD_OK);
+  ncd_ufm_set(u, NCD_UFM_LOSS, loss);
+  ncd_ufm_set(u, NCD_UFM_LAMBDA_W, lw);
+  ncd_ufm_set(u, NCD_UFM_LAMBDA_H, lh);
+  ncd_ufm_set(u, NCD_UFM_LAMBDA_B, lb);
+  double th[P] = {0}, e[P] = {0}, g[P], f;
+  for (int j = 0; j < k3; j++) th[P - k3 + j] = loss ? 1 / (k3 * (1 + lb)) : 0.0;
+  ck_assert_status(ncd_ufm_objective(u, th, d4, th + k3 * d4, d4, th + P - k3, &f, g, d4,
+                                     g + k3 * d4, d4, g + P - k3), NCD_OK);
+  for (int i = 0; i < P; i++) ck_assert(fabs(g[i]) <= 1e-16); /* critical point */
+  static double hess[P * P], diag[P];
+  for (int i = 0; i < P; i++)
+    for (int j = i; j < P; j++) {
+      e[i] += 1, e[j] += 1;
+      double c;
+      ck_assert_status(ncd_ufm_curvature(u, th, d4, th + k3 * d4, d4, th + P - k3, e, d4,
+                                         e + k3 * d4, d4, e + P - k3, &c), NCD_OK);
+      e[i] = 0, e[j] = 0;
+      if (i == j) diag[i] = c / 4, hess[i * P + i] = c / 4;
+      else hess[i * P + j] = c;
+    }
+  for (int i = 0; i < P; i++)
+    for (int j = i + 1; j < P; j++) {
+      double hij = (hess[i * P + j] - diag[i] - diag[j]) / 2;
+      hess[i * P + j] = hess[j * P + i] = hij;
+    }
+  double ev[P];
+  ncd_test_jacobi_eigvals(P, hess, P, ev);
+  ncd_ufm_free(u);
+  return ev[0];
+}
+
+START_TEST(origin_strict_saddle) {
+  for (int loss = 0; loss <= 1; loss++) {
+    double lw = 1.0 / 32, lh = 1.0 / 64;
+    double want = (lw + lh) / 2 - sqrt((lw - lh) * (lw - lh) / 4 + 1.0 / 18);
+    ck_assert_close(want, -0.21239419997225894, 1e-15, 0);
+    ck_assert_close(origin_lambda_min(loss, lw, lh), want, 0, 1e-12);
+    ck_assert_close(origin_lambda_min(loss, 0.25, 0.25), 0.014297739604484159, 0, 1e-12);
+  }
+}
+END_TEST
+
 START_TEST(bad_input) {
   prob p;
   setup(&p, NCD_LOSS_CE, 1, 1, 1, 9);
@@ -168,6 +221,7 @@ Suite *suite_ufm_curvature(void) {
   tcase_add_test(tc, curvature_vs_differences);
   tcase_add_test(tc, smoothness_formula);
   tcase_add_test(tc, lr_one_over_lhat_descends);
+  tcase_add_test(tc, origin_strict_saddle);
   tcase_add_test(tc, bad_input);
   suite_add_tcase(s, tc);
   return s;
