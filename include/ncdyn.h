@@ -100,6 +100,131 @@ NCD_API const char *ncd_strerror(int status);
 
 
 /* ==== section 3: initializers ============================================== */
+/*
+ * Hadamard matrices, simplex equiangular tight frames (ETFs), random
+ * orthonormal rows, frames for more classes than dimensions, and the Walsh
+ * spectrum of the softmax (spec/init.md; docs/init.md).
+ */
+
+/**
+ * Constructions of the Hadamard family (spec/init.md 1.5, I-7), as reported by
+ * ncd_hadamard_supported: Sylvester 2^a (I-2), Paley I of GF(q) with
+ * q = 3 mod 4 (I-4), Paley II with q = 1 mod 4 (I-5), or a Kronecker product
+ * canon(n/c) x canon(c) (I-6). 0 means unreachable.
+ */
+typedef enum ncd_hadamard_kind {
+  NCD_HADAMARD_NONE = 0,      /**< not in the library's family */
+  NCD_HADAMARD_SYLVESTER = 1, /**< n = 2^a, H[i][j] = (-1)^popcount(i AND j) */
+  NCD_HADAMARD_PALEY1 = 2,    /**< n = q + 1, q = 3 mod 4 a prime power */
+  NCD_HADAMARD_PALEY2 = 3,    /**< n = 2(q + 1), q = 1 mod 4 a prime power */
+  NCD_HADAMARD_KRONECKER = 4  /**< product of a smaller canonical matrix and a core */
+} ncd_hadamard_kind;
+
+/**
+ * Writes the canonical Hadamard matrix of order n (spec/init.md I-7) into the
+ * n x n row-major `out` (leading dimension ldo >= n): entries exactly +1.0/-1.0,
+ * out * out^T = n I exactly, row 0 and column 0 all +1 (normalized form I-1).
+ * Sylvester for n = 2^a, else Paley I, Paley II over GF(q) (q = p^m, real
+ * finite-field arithmetic), else a Kronecker product; integer arithmetic only,
+ * so the output is bit-identical on every platform.
+ * Statuses: NCD_EINVAL for out == NULL, n == 0, n >= 2^32 or ldo < n;
+ * NCD_ENOTSUP when n is not 1, 2 or a multiple of 4, or the family cannot reach
+ * n (55 multiples of 4 up to 1000, e.g. 92, 116, 156; spec/init.md 1.5);
+ * NCD_ENOMEM. Cost O(n^2) time, n^2 bytes of scratch.
+ */
+NCD_API int ncd_hadamard(size_t n, double *out, size_t ldo);
+
+/** float32 twin of ncd_hadamard (entries exactly +1.0f/-1.0f); same statuses. */
+NCD_API int ncd_hadamard_f32(size_t n, float *out, size_t ldo);
+
+/**
+ * Says whether ncd_hadamard(n) succeeds, without building anything: NCD_OK if
+ * the order is reachable, NCD_ENOTSUP if not (also every n > 2 that is not a
+ * multiple of 4), NCD_EINVAL for n == 0 or n >= 2^32. `construction`
+ * (optional, may be NULL) receives the ncd_hadamard_kind of the canonical
+ * choice (NCD_HADAMARD_NONE when unsupported). Cost O(sqrt(n) * divisors).
+ */
+NCD_API int ncd_hadamard_supported(size_t n, int *construction);
+
+/**
+ * A normalized Paley matrix for a given prime power q, also where it is not the
+ * canonical choice (spec/init.md I-4, I-5): kind 1 (Paley I, needs q = 3 mod 4,
+ * order n = q + 1) or kind 2 (Paley II, needs q = 1 mod 4, order n = 2(q + 1)),
+ * written n x n row-major into `out` (ldo >= n), entries +-1.0, row and column
+ * 0 all +1. Statuses: NCD_EINVAL for a bad kind, q not a prime power of the
+ * right residue, q >= 2^31, out == NULL or ldo < n; NCD_ENOMEM.
+ */
+NCD_API int ncd_hadamard_paley(uint64_t q, int kind, double *out, size_t ldo);
+
+/**
+ * Writes k x d rows m_1..m_k (row-major, ldm >= d) of a simplex ETF:
+ * ||m_i|| = 1, sum_i m_i = 0, <m_i, m_j> = -1/(k-1) for i != j, i.e.
+ * M M^T = (k/(k-1))(I - 11^T/k). seed == 0 gives the canonical scaled Helmert
+ * frame of spec/init.md I-8 (columns k-1..d-1 zero, computed from exact
+ * integers, bit-identical everywhere); any other seed gives M0 * O with O the
+ * (k-1) x d Haar-random orthonormal rows of ncd_stiefel(k-1, d, seed) (I-14):
+ * same seed, bit-identical output on every IEEE-754 platform.
+ * Statuses: NCD_EINVAL for m == NULL, k < 2, d < k - 1, k > 2^21, ldm < d;
+ * NCD_ESINGULAR (probability 0, see ncd_stiefel); NCD_ENOMEM.
+ * Cost O(kd) for seed 0, about 4 d k^2 flops otherwise (no BLAS, by design).
+ */
+NCD_API int ncd_simplex_etf(size_t k, size_t d, uint64_t seed, double *m, size_t ldm);
+
+/** float32 twin of ncd_simplex_etf: computed in double, rounded once; same
+ *  statuses. */
+NCD_API int ncd_simplex_etf_f32(size_t k, size_t d, uint64_t seed, float *m, size_t ldm);
+
+/**
+ * Writes r x d orthonormal rows (row-major, ldo >= d; r <= d) into `o`
+ * (spec/init.md I-13): seed 0 gives e_0..e_{r-1}; any other seed draws r
+ * Gaussian vectors from the portable generator (I-9..I-12) and orthonormalizes
+ * them by classical Gram-Schmidt applied twice in a fixed order (the first r
+ * rows of a Haar-distributed orthogonal matrix), bit-identical on every
+ * IEEE-754 platform. Statuses: NCD_EINVAL for o == NULL, r == 0, d < r,
+ * ldo < d; NCD_ESINGULAR if a drawn vector is exactly dependent (probability
+ * 0); NCD_ENOMEM. Cost about 4 d r^2 flops.
+ */
+NCD_API int ncd_stiefel(size_t r, size_t d, uint64_t seed, double *o, size_t ldo);
+
+/** float32 twin of ncd_stiefel: computed in double, rounded once. */
+NCD_API int ncd_stiefel_f32(size_t r, size_t d, uint64_t seed, float *o, size_t ldo);
+
+/** Objective of ncd_frame_packing. */
+typedef enum ncd_frame_mode {
+  NCD_FRAME_SEPARATION = 0, /**< minimize max_{i!=j} <m_i, m_j> (spherical code) */
+  NCD_FRAME_COHERENCE = 1   /**< minimize max_{i!=j} |<m_i, m_j>| */
+} ncd_frame_mode;
+
+/**
+ * Unit rows m_1..m_k in R^d (k x d row-major, ldm >= d) with a small maximal
+ * inner product, for any k >= 2, d >= 1 (spec/init.md 2.4): separation mode
+ * returns ncd_simplex_etf(k, d, seed) when k <= d + 1 (the exact optimum);
+ * coherence mode returns ncd_stiefel(k, d, seed) when k <= d (coherence 0) and
+ * the simplex when k = d + 1. Otherwise it starts from k x d Gaussian rows of
+ * `seed` and runs the 12-stage p-norm descent (I-15, 2400 iterations).
+ * `achieved` (optional) receives the final max_{i!=j} <m_i, m_j> (separation)
+ * or max_{i!=j} |<m_i, m_j>| (coherence). Deterministic for a given build, not
+ * bit-identical across platforms (BLAS is used) when k > d + 1.
+ * Statuses: NCD_EINVAL for m == NULL, k < 2, d == 0, ldm < d, a bad mode;
+ * NCD_ENOMEM. Cost about 2400 * 4 k^2 d flops when k > d + 1.
+ */
+NCD_API int ncd_frame_packing(size_t k, size_t d, uint64_t seed, int mode, double *m,
+                              size_t ldm, double *achieved);
+
+/**
+ * The Walsh spectrum of the softmax of the Hadamard-initialized UFM
+ * (spec/init.md I-17..I-19), k = 2^a classes, nc samples per class, mode
+ * strengths s (k values; logits Q diag(s/sqrt(nc)) Q^T, Q = Hd/sqrt(k)):
+ * softmax rows = Q diag(lambda) Q^T with lambda = Hd pi, pi = softmax(g),
+ * g = Hd s / (k sqrt(nc)). Outputs (each optional, k values): lambda,
+ * one_minus_lambda (1 - lambda_m computed without cancellation by the positive
+ * butterfly I-18; 0 for m = 0), pi, and *loss = the mean cross-entropy (I-19).
+ * Statuses: NCD_EINVAL for s == NULL, k < 2, nc == 0; NCD_ENOTSUP when k is
+ * not a power of 2; NCD_ENONFINITE for NaN/Inf in s; NCD_ENOMEM.
+ * Cost O(k log k).
+ */
+NCD_API int ncd_walsh_softmax(size_t k, size_t nc, const double *s, double *lambda,
+                              double *one_minus_lambda, double *pi, double *loss);
 
 /* ==== end section 3 ======================================================== */
 
