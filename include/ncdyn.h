@@ -273,6 +273,78 @@ NCD_API int ncd_ghost_radius_bound_f32(size_t n, size_t k, const float *a, size_
 
 
 /* ---- 7b: UFM starts (Hadamard / ETF initialization) and reduced dynamics ---- */
+/*
+ * Starts of the cross-entropy UFM whose gradient dynamics stay diagonal
+ * (spec/init.md section 3). Layout as everywhere: classifier w is k x d (one
+ * class per row), features h are n x d (one sample per row); labels y are
+ * balanced (n/k samples per class, any order). The singular values of w and h
+ * along mode m (column m of the Sylvester matrix Hd) are sigma_w[m] and
+ * sigma_h[m] (signed, unsorted); the logits h w^T have mode strengths
+ * s = sigma_w * sigma_h.
+ */
+
+/**
+ * Hadamard initialization of the UFM (spec/init.md I-16), k = 2^a classes:
+ * with Q = Hd/sqrt(k), S = {m : (sigma_w[m], sigma_h[m]) != (0, 0)} ascending,
+ * r = |S| and O = ncd_stiefel(r, d, seed) (rows o_j), writes
+ * w[c] = sum_j Q[c][S_j] sigma_w[S_j] o_j and
+ * h[i] = sum_j Q[y_i][S_j] sigma_h[S_j] o_j / sqrt(n/k).
+ * Gradient descent/flow on the mean CE from this point keeps Q, O and the
+ * label one-hot basis frozen and moves only the singular values
+ * (ncd_hadamard_gd). Mode 0 shifts every logit of a sample equally and never
+ * moves; the usual call has sigma_w[0] = sigma_h[0] = 0 and d >= k - 1; d < k - 1
+ * works with at most d active modes (spec 3.8). sigma_w, sigma_h have k values.
+ * Statuses: NCD_EINVAL for NULL pointers, k < 2, n == 0, d == 0, ldw or ldh < d,
+ * labels outside [0, k), unbalanced labels, r > d; NCD_ENOTSUP when k is not a
+ * power of 2 (use ncd_etf_ufm_init); NCD_ENONFINITE for NaN/Inf in sigma_w or
+ * sigma_h; NCD_ENOMEM. Cost O((n + k) d r).
+ */
+NCD_API int ncd_hadamard_ufm_init(size_t n, size_t d, size_t k, const int32_t *y,
+                                  const double *sigma_w, const double *sigma_h,
+                                  uint64_t seed, double *w, size_t ldw, double *h,
+                                  size_t ldh);
+
+/** float32 twin of ncd_hadamard_ufm_init (computed in double, rounded once);
+ *  same statuses. */
+NCD_API int ncd_hadamard_ufm_init_f32(size_t n, size_t d, size_t k, const int32_t *y,
+                                      const double *sigma_w, const double *sigma_h,
+                                      uint64_t seed, float *w, size_t ldw, float *h,
+                                      size_t ldh);
+
+/**
+ * ETF-symmetric initialization of the UFM for any k >= 2 (spec/init.md I-27):
+ * with M = ncd_simplex_etf(k, d, seed) and zeta = sqrt((k-1)/k), writes
+ * w = sigma_w zeta M and h[i] = sigma_h zeta m_{y_i} / sqrt(n/k): all k - 1
+ * non-trivial modes equal, so gradient dynamics keep every mode equal and the
+ * iterate collapsed at every step (spec 3.5). Requires d >= k - 1.
+ * Statuses: NCD_EINVAL for NULL pointers, k < 2, d < k - 1, n == 0, ldw or
+ * ldh < d, bad or unbalanced labels, non-finite sigma_w or sigma_h; NCD_ENOMEM.
+ * Cost O((n + k) d), plus 4 d k^2 flops for seed != 0.
+ */
+NCD_API int ncd_etf_ufm_init(size_t n, size_t d, size_t k, const int32_t *y,
+                             double sigma_w, double sigma_h, uint64_t seed, double *w,
+                             size_t ldw, double *h, size_t ldh);
+
+/**
+ * Reduced gradient descent on the singular values of the Hadamard-initialized
+ * CE UFM (spec/init.md I-20, I-21), in place on sigma_w and sigma_h (k values
+ * each, k = 2^a, nc samples per class): `steps` times,
+ * c_m = (1 - lambda_m(s / sqrt(nc))) / (k sqrt(nc)) (c_0 = 0) with s =
+ * sigma_w * sigma_h and lambda of ncd_walsh_softmax, then simultaneously
+ * sigma_w += eta (c * sigma_h - lambda_w sigma_w),
+ * sigma_h += eta (c * sigma_w - lambda_h sigma_h).
+ * This is exactly full GD with step eta on the mean CE plus
+ * (lambda_w/2)||w||^2 + (lambda_h/2)||h||^2 started at ncd_hadamard_ufm_init,
+ * at O(k log k) per step instead of O(n k d). `loss_trace` (optional, steps + 1
+ * values) receives the mean CE at every iterate, the start included.
+ * Statuses: NCD_EINVAL for NULL sigma_w/sigma_h, k < 2, nc == 0, eta < 0,
+ * lambda_w < 0, lambda_h < 0; NCD_ENOTSUP when k is not a power of 2;
+ * NCD_ENONFINITE for NaN/Inf in sigma_w, sigma_h, eta, lambda_w, lambda_h;
+ * NCD_ENOMEM.
+ */
+NCD_API int ncd_hadamard_gd(size_t k, size_t nc, double eta, double lambda_w,
+                            double lambda_h, size_t steps, double *sigma_w,
+                            double *sigma_h, double *loss_trace);
 
 /* ---- end 7b ---- */
 
