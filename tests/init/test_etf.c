@@ -205,6 +205,7 @@ START_TEST(frames) {
       double want = mode ? t[c].coh : t[c].sep;
       ck_assert_msg(ach <= want + 5e-3, "k %zu d %zu mode %d: %.6f > %.6f", k, d, mode, ach,
                     want);
+      free(m);
     }
   /* k <= d + 1: the simplex (separation) / orthonormal rows (coherence) */
   double m[5 * 6], e[5 * 6], ach;

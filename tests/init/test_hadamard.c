@@ -83,8 +83,7 @@ START_TEST(sylvester_is_walsh) {
     ck_assert_status(ncd_hadamard(n, h, n), NCD_OK);
     for (size_t i = 0; i < n; i++)
       for (size_t j = 0; j < n; j++) {
-        size_t x = i & j, par = 0;
-        while (x) { par ^= x & 1; x >>= 1; }
+        int par = __builtin_parityll((unsigned long long)(i & j));
         ck_assert(h[i * n + j] == (par ? -1.0 : 1.0));
       }
     free(h);
