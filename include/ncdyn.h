@@ -346,6 +346,40 @@ NCD_API int ncd_hadamard_gd(size_t k, size_t nc, double eta, double lambda_w,
                             double lambda_h, size_t steps, double *sigma_w,
                             double *sigma_h, double *loss_trace);
 
+/**
+ * Reduced gradient flow of the Hadamard-initialized CE UFM (spec/init.md
+ * I-20): integrates sigma_w' = c * sigma_h, sigma_h' = c * sigma_w (c as in
+ * ncd_hadamard_gd, no weight decay) from time 0 to t >= 0, in place on the k
+ * values of sigma_w and sigma_h (k = 2^a, nc samples per class), with the
+ * adaptive Dormand-Prince 5(4) pair at relative (and absolute) tolerance rtol
+ * in [1e-15, 1e-2]. This is the eta -> 0 limit of full GD from
+ * ncd_hadamard_ufm_init. Statuses: NCD_EINVAL for NULL arrays, k < 2,
+ * nc == 0, t < 0, rtol out of range; NCD_ENOTSUP for k not a power of 2;
+ * NCD_ENONFINITE for NaN/Inf in t, sigma_w, sigma_h; NCD_ENOCONV past 1e7
+ * steps or on a non-finite error estimate (arrays then unchanged); NCD_ENOMEM.
+ * Cost O(k log k) per stage, 6 stages per step.
+ */
+NCD_API int ncd_hadamard_flow(size_t k, size_t nc, double t, double rtol, double *sigma_w,
+                              double *sigma_h);
+
+/**
+ * Time the equal-mode (ETF) gradient flow takes from u0 to u (spec/init.md
+ * I-24), u = sigma^2/sqrt(nc) the common logit margin of the start with all
+ * k - 1 modes equal to sigma (ncd_etf_ufm_init with sigma_w = sigma_h = sigma):
+ * *t = (sqrt(nc)/2) (Ei(u) - Ei(u0) + (k - 1) ln(u/u0)), negative when u < u0.
+ * Statuses: NCD_EINVAL for t == NULL, k < 2, nc == 0, u0 or u not in (0, 700].
+ * Relative accuracy about 1e-14 (Ei by series, spec 3.5).
+ */
+NCD_API int ncd_etf_flow_time(size_t k, size_t nc, double u0, double u, double *t);
+
+/**
+ * Inverse of ncd_etf_flow_time: the margin *u reached at time t >= 0 from u0
+ * (spec/init.md I-24, safeguarded Newton in ln u). Statuses: NCD_EINVAL for
+ * u == NULL, k < 2, nc == 0, u0 not in (0, 700], t < 0 or not finite;
+ * NCD_ENOTSUP when u would exceed 700 (t beyond about 1e301).
+ */
+NCD_API int ncd_etf_flow_u(size_t k, size_t nc, double u0, double t, double *u);
+
 /* ---- end 7b ---- */
 
 /* ==== end section 7 ======================================================== */
