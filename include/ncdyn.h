@@ -189,6 +189,24 @@ NCD_API int ncd_stiefel(size_t r, size_t d, uint64_t seed, double *o, size_t ldo
 /** float32 twin of ncd_stiefel: computed in double, rounded once. */
 NCD_API int ncd_stiefel_f32(size_t r, size_t d, uint64_t seed, float *o, size_t ldo);
 
+/**
+ * Faster, platform-bound twin of ncd_stiefel: the same Gaussian draws of the
+ * portable generator, orthonormalized by Cholesky QR applied twice with BLAS-3
+ * (spec/init.md I-13). Mathematically the same r x d rows as ncd_stiefel
+ * (equal up to rounding, about 1e-13 for well-conditioned draws), but not
+ * bit-identical across platforms or BLIS builds; falls back to the portable
+ * route if a Cholesky factorization fails. Statuses as ncd_stiefel.
+ */
+NCD_API int ncd_stiefel_fast(size_t r, size_t d, uint64_t seed, double *o, size_t ldo);
+
+/**
+ * Faster, platform-bound twin of ncd_simplex_etf for seed != 0: M0 times the
+ * rows of ncd_stiefel_fast(k-1, d, seed) (spec/init.md I-14). Same frame as
+ * ncd_simplex_etf up to rounding; seed 0 gives the canonical frame bitwise.
+ * Statuses as ncd_simplex_etf. Cost dominated by two k x k x d BLAS-3 passes.
+ */
+NCD_API int ncd_simplex_etf_fast(size_t k, size_t d, uint64_t seed, double *m, size_t ldm);
+
 /** Objective of ncd_frame_packing. */
 typedef enum ncd_frame_mode {
   NCD_FRAME_SEPARATION = 0, /**< minimize max_{i!=j} <m_i, m_j> (spherical code) */

@@ -107,13 +107,34 @@ int ncd__stiefel(size_t r, size_t d, uint64_t seed, double *o, size_t ldo) {
   return st;
 }
 
+/* I-8 row by row (contiguous writes): row 0 holds beta_0..beta_{k-2}; row i
+ * is zero before column i-1, gamma_{i-1} at i-1, then beta_i.. copied from
+ * row 0; columns k-1..d-1 are zero. */
 static void canonical(size_t k, size_t d, double *m, size_t ldm) {
-  for (size_t i = 0; i < k; i++) memset(m + i * ldm, 0, d * sizeof *m);
-  for (size_t j = 0; j + 1 < k; j++) {
-    double be = ncd__helmert_beta(k, j), ga = ncd__helmert_gamma(k, j);
-    for (size_t i = 0; i <= j; i++) m[i * ldm + j] = be;
-    m[(j + 1) * ldm + j] = ga;
+  for (size_t j = 0; j + 1 < k; j++) m[j] = ncd__helmert_beta(k, j);
+  memset(m + (k - 1), 0, (d - (k - 1)) * sizeof *m);
+  for (size_t i = 1; i < k; i++) {
+    double *r = m + i * ldm;
+    if (i > 1) memset(r, 0, (i - 1) * sizeof *r);
+    r[i - 1] = ncd__helmert_gamma(k, i - 1);
+    memcpy(r + i, m + i, (d - i) * sizeof *r);
   }
+}
+
+void ncd__etf_rotate(size_t k, size_t d, double *m, size_t ldm, double *t) {
+  /* I-14 from the bottom: T holds T_i; row i (q_{i-1}) is read for both
+   * m_i = T_i + gamma_{i-1} q_{i-1} and T_{i-1} = T_i + beta_{i-1} q_{i-1}
+   * before it is overwritten. T_{k-1} = 0. */
+  for (size_t i = k - 1; i >= 1; i--) {
+    double *row = m + i * ldm;
+    double be = ncd__helmert_beta(k, i - 1), ga = ncd__helmert_gamma(k, i - 1);
+    for (size_t x = 0; x < d; x++) {
+      double q = row[x];
+      row[x] = t[x] + ga * q;
+      t[x] = t[x] + be * q;
+    }
+  }
+  memcpy(m, t, d * sizeof *m);
 }
 
 int ncd__simplex_etf(size_t k, size_t d, uint64_t seed, double *m, size_t ldm) {
@@ -125,21 +146,7 @@ int ncd__simplex_etf(size_t k, size_t d, uint64_t seed, double *m, size_t ldm) {
   double *t = ncd__calloc(d, sizeof(double));
   if (!t) return NCD_ENOMEM;
   int st = ncd__stiefel(k - 1, d, seed, m + ldm, ldm);
-  if (st == NCD_OK) {
-    /* I-14 from the bottom: T holds T_i; row i (q_{i-1}) is read for both
-     * m_i = T_i + gamma_{i-1} q_{i-1} and T_{i-1} = T_i + beta_{i-1} q_{i-1}
-     * before it is overwritten. T_{k-1} = 0. */
-    for (size_t i = k - 1; i >= 1; i--) {
-      double *row = m + i * ldm;
-      double be = ncd__helmert_beta(k, i - 1), ga = ncd__helmert_gamma(k, i - 1);
-      for (size_t x = 0; x < d; x++) {
-        double q = row[x];
-        row[x] = t[x] + ga * q;
-        t[x] = t[x] + be * q;
-      }
-    }
-    memcpy(m, t, d * sizeof *m);
-  }
+  if (st == NCD_OK) ncd__etf_rotate(k, d, m, ldm, t);
   ncd__free(t);
   return st;
 }

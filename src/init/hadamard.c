@@ -48,6 +48,15 @@ static int hadamard_any(size_t n, double *f64, float *f32, size_t ldo) {
   NCD_TRY(f64 ? ncd__check_matrix(f64, n, n, ldo, sizeof(double))
               : ncd__check_matrix(f32, n, n, ldo, sizeof(float)));
   NCD_TRY(supported(n));
+  if ((n & (n - 1)) == 0) { /* Sylvester (I-2) straight into the output */
+    for (size_t i = 0; i < n; i++)
+      for (size_t j = 0; j < n; j++) {
+        int neg = __builtin_parityll((unsigned long long)(i & j));
+        if (f64) f64[i * ldo + j] = neg ? -1.0 : 1.0;
+        else f32[i * ldo + j] = neg ? -1.0f : 1.0f;
+      }
+    return NCD_OK;
+  }
   int8_t *h = ncd__malloc_array(n, n);
   if (!h) return NCD_ENOMEM;
   int st = ncd__hadamard_build_i8(n, h, n);

@@ -48,6 +48,9 @@ double ncd__helmert_beta(size_t k, size_t j);
 double ncd__helmert_gamma(size_t k, size_t j);
 /* ncd_stiefel without validation: r x d orthonormal rows into o (ld ldo). */
 int ncd__stiefel(size_t r, size_t d, uint64_t seed, double *o, size_t ldo);
+/* I-14 in O(kd): rows 1..k-1 of m hold O = q_0..q_{k-2}; overwrites m with
+ * M0 * O. t: d doubles, zero on entry. */
+void ncd__etf_rotate(size_t k, size_t d, double *m, size_t ldm, double *t);
 /* ncd_simplex_etf without validation. */
 int ncd__simplex_etf(size_t k, size_t d, uint64_t seed, double *m, size_t ldm);
 

@@ -220,6 +220,38 @@ START_TEST(frames) {
 }
 END_TEST
 
+START_TEST(fast_variants) {
+  /* Cholesky-QR2 twins: same Haar sample as the portable CGS2 route, up to
+   * rounding amplified by the draw's condition number (1e-12 is ample for
+   * Gaussian r x d with r <= d <= 60: cond < 1e3) */
+  static const size_t rd[3][2] = {{40, 50}, {60, 60}, {5, 9}};
+  for (size_t c = 0; c < 3; c++) {
+    size_t r = rd[c][0], d = rd[c][1];
+    double *a = malloc(r * d * sizeof *a), *b = malloc(r * d * sizeof *b);
+    ck_assert_status(ncd_stiefel(r, d, 77, a, d), NCD_OK);
+    ck_assert_status(ncd_stiefel_fast(r, d, 77, b, d), NCD_OK);
+    ck_assert(ncd_test_maxdiff(a, d, b, d, r, d) < 1e-12);
+    ck_assert_status(ncd_simplex_etf(r, d, 78, a, d), NCD_OK);
+    ck_assert_status(ncd_simplex_etf_fast(r, d, 78, b, d), NCD_OK);
+    ck_assert(ncd_test_maxdiff(a, d, b, d, r, d) < 1e-12);
+    double g, rows;
+    etf_errors(r, d, b, d, &g, &rows);
+    ck_assert_msg(g < 1e-14 && rows < 1e-14, "fast ETF: %g %g", g, rows);
+    ck_assert_status(ncd_simplex_etf_fast(r, d, 0, b, d), NCD_OK); /* canonical, bitwise */
+    ck_assert_status(ncd_simplex_etf(r, d, 0, a, d), NCD_OK);
+    ck_assert(memcmp(a, b, r * d * sizeof *a) == 0);
+    free(a);
+    free(b);
+  }
+  double m[16];
+  ck_assert_status(ncd_stiefel_fast(4, 3, 1, m, 3), NCD_EINVAL);
+  ck_assert_status(ncd_stiefel_fast(2, 3, 1, NULL, 3), NCD_EINVAL);
+  ck_assert_status(ncd_simplex_etf_fast(4, 2, 1, m, 3), NCD_EINVAL);
+  ck_assert_status(ncd_simplex_etf_fast(1, 2, 1, m, 3), NCD_EINVAL);
+  ck_assert_status(ncd_simplex_etf_fast(3, 3, 1, m, 2), NCD_EINVAL);
+}
+END_TEST
+
 START_TEST(bad_input) {
   double m[16];
   float f[16];
@@ -276,6 +308,7 @@ Suite *suite_init_etf(void) {
   tcase_add_test(tc, reproducible);
   tcase_add_test(tc, stiefel);
   tcase_add_test(tc, frames);
+  tcase_add_test(tc, fast_variants);
   tcase_add_test(tc, bad_input);
   tcase_add_test(tc, out_of_memory);
   suite_add_tcase(s, tc);
