@@ -137,7 +137,8 @@ void ncd__etf_rotate(size_t k, size_t d, double *m, size_t ldm, double *t) {
   memcpy(m, t, d * sizeof *m);
 }
 
-int ncd__simplex_etf(size_t k, size_t d, uint64_t seed, double *m, size_t ldm) {
+int ncd__simplex_etf_with(size_t k, size_t d, uint64_t seed, double *m, size_t ldm,
+                          ncd__stiefel_fn stiefel) {
   if (seed == 0) {
     canonical(k, d, m, ldm);
     return NCD_OK;
@@ -145,19 +146,23 @@ int ncd__simplex_etf(size_t k, size_t d, uint64_t seed, double *m, size_t ldm) {
   /* O = stiefel(k-1, d) in rows 1..k-1 of m (row i holds q_{i-1}) */
   double *t = ncd__calloc(d, sizeof(double));
   if (!t) return NCD_ENOMEM;
-  int st = ncd__stiefel(k - 1, d, seed, m + ldm, ldm);
+  int st = stiefel(k - 1, d, seed, m + ldm, ldm);
   if (st == NCD_OK) ncd__etf_rotate(k, d, m, ldm, t);
   ncd__free(t);
   return st;
 }
 
-static int check_etf(size_t k, size_t d, const void *m, size_t ldm, size_t elem) {
+int ncd__simplex_etf(size_t k, size_t d, uint64_t seed, double *m, size_t ldm) {
+  return ncd__simplex_etf_with(k, d, seed, m, ldm, ncd__stiefel);
+}
+
+int ncd__check_etf(size_t k, size_t d, const void *m, size_t ldm, size_t elem) {
   if (k < 2 || k > MAX_K || d + 1 < k) return NCD_EINVAL;
   return ncd__check_matrix(m, k, d, ldm, elem);
 }
 
 NCD_API int ncd_simplex_etf(size_t k, size_t d, uint64_t seed, double *m, size_t ldm) {
-  NCD_TRY(check_etf(k, d, m, ldm, sizeof(double)));
+  NCD_TRY(ncd__check_etf(k, d, m, ldm, sizeof(double)));
   return ncd__simplex_etf(k, d, seed, m, ldm);
 }
 
@@ -171,7 +176,7 @@ static int round_f32(size_t k, size_t d, float *out, size_t ldo, double *tmp, in
 }
 
 NCD_API int ncd_simplex_etf_f32(size_t k, size_t d, uint64_t seed, float *m, size_t ldm) {
-  NCD_TRY(check_etf(k, d, m, ldm, sizeof(float)));
+  NCD_TRY(ncd__check_etf(k, d, m, ldm, sizeof(float)));
   double *tmp = ncd__malloc_array(k * d, sizeof(double));
   if (!tmp) return NCD_ENOMEM;
   return round_f32(k, d, m, ldm, tmp, ncd__simplex_etf(k, d, seed, tmp, d));

@@ -53,6 +53,12 @@ int ncd__stiefel(size_t r, size_t d, uint64_t seed, double *o, size_t ldo);
 void ncd__etf_rotate(size_t k, size_t d, double *m, size_t ldm, double *t);
 /* ncd_simplex_etf without validation. */
 int ncd__simplex_etf(size_t k, size_t d, uint64_t seed, double *m, size_t ldm);
+/* The same with a given Stiefel generator (the portable or the BLAS-3 one). */
+typedef int (*ncd__stiefel_fn)(size_t r, size_t d, uint64_t seed, double *o, size_t ldo);
+int ncd__simplex_etf_with(size_t k, size_t d, uint64_t seed, double *m, size_t ldm,
+                          ncd__stiefel_fn stiefel);
+/* ncd_simplex_etf's argument check: k >= 2, k <= 2^21, d >= k - 1, the matrix. */
+int ncd__check_etf(size_t k, size_t d, const void *m, size_t ldm, size_t elem);
 
 /* ---- Walsh transform (walsh.c), I-17 .. I-19 ---------------------------------- */
 /* In place unnormalized fast Walsh-Hadamard transform: x <- Hd x, k = 2^a. */

@@ -40,13 +40,6 @@ NCD_API int ncd_stiefel_fast(size_t r, size_t d, uint64_t seed, double *o, size_
 }
 
 NCD_API int ncd_simplex_etf_fast(size_t k, size_t d, uint64_t seed, double *m, size_t ldm) {
-  if (k < 2 || k > ((size_t)1 << 21) || d + 1 < k) return NCD_EINVAL;
-  NCD_TRY(ncd__check_matrix(m, k, d, ldm, sizeof(double)));
-  if (seed == 0) return ncd__simplex_etf(k, d, 0, m, ldm);
-  double *t = ncd__calloc(d, sizeof(double));
-  if (!t) return NCD_ENOMEM;
-  int st = stiefel_fast(k - 1, d, seed, m + ldm, ldm);
-  if (st == NCD_OK) ncd__etf_rotate(k, d, m, ldm, t);
-  ncd__free(t);
-  return st;
+  NCD_TRY(ncd__check_etf(k, d, m, ldm, sizeof(double)));
+  return ncd__simplex_etf_with(k, d, seed, m, ldm, stiefel_fast);
 }
