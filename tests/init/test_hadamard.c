@@ -75,7 +75,8 @@ START_TEST(every_order_up_to_1000) {
 END_TEST
 
 START_TEST(sylvester_is_walsh) {
-  for (size_t n = 1; n <= 1024; n *= 2) {
+  size_t nmax = ncd_test_level() == 0 ? 128 : 1024;
+  for (size_t n = 1; n <= nmax; n *= 2) {
     double *h = malloc(n * n * sizeof *h);
     int kind;
     ck_assert_status(ncd_hadamard_supported(n, &kind), NCD_OK);
@@ -148,7 +149,8 @@ START_TEST(spec_checksums) {
       {688, NCD_HADAMARD_KRONECKER, -67727064, 0x2fbc8df8cfb56445ull},
       {1000, NCD_HADAMARD_KRONECKER, -208082500, 0x6f11aaa53dca0fb5ull}};
   double *h = malloc(1000 * 1000 * sizeof *h);
-  for (size_t c = 0; c < sizeof t / sizeof t[0]; c++) {
+  size_t nt = ncd_test_level() == 0 ? 7 : sizeof t / sizeof t[0]; /* quick: n <= 112 */
+  for (size_t c = 0; c < nt; c++) {
     long long s1;
     uint64_t f;
     int kind;
@@ -166,10 +168,12 @@ START_TEST(spec_checksums) {
   checksums(h, 20, &s1, &f);
   ck_assert(s1 == -1172 && f == 0x197291db1027be2dull);
   ck_assert(check_hadamard(20, h, 20));
-  ck_assert_status(ncd_hadamard_paley(121, 2, h, 244), NCD_OK);
-  checksums(h, 244, &s1, &f);
-  ck_assert(s1 == 8148988 && f == 0x806dd2c55a55f12dull);
-  ck_assert(check_hadamard(244, h, 244));
+  if (ncd_test_level() > 0) {
+    ck_assert_status(ncd_hadamard_paley(121, 2, h, 244), NCD_OK);
+    checksums(h, 244, &s1, &f);
+    ck_assert(s1 == 8148988 && f == 0x806dd2c55a55f12dull);
+    ck_assert(check_hadamard(244, h, 244));
+  }
   /* Paley I for prime powers q = 3 mod 4 (incl. 27, 243, 343), Paley II for q = 1
    * mod 4 (incl. 9, 25, 49, 81, 125, 169): orthogonal and normalized */
   static const unsigned q1[] = {3, 7, 11, 27, 243, 343}, q2[] = {5, 9, 25, 49, 81, 125, 169};
