@@ -41,6 +41,7 @@ static int step(size_t k, size_t d, double *x, size_t ldx, int coh, unsigned sta
   double p = ldexp(1.0, (int)stage);
   ncd__syrk_aat(k, d, 1.0, x, ldx, 0.0, g, k);
   double mu = gram_max(k, g, coh);
+  if (coh && !(mu > 0.0)) return 0; /* already orthogonal: nothing to do */
   double sigma = coh ? mu : 1.0 + mu;
   for (size_t i = 0; i < k * k; i++) {
     double r = coh ? g[i] / mu : (1.0 + g[i]) / (1.0 + mu);
@@ -67,7 +68,7 @@ static int step(size_t k, size_t d, double *x, size_t ldx, int coh, unsigned sta
     nn = sqrt(nn);
     if (nn > nu) nu = nn;
   }
-  if (!(nu > 0.0) || !(mu > 0.0)) return 0;
+  if (!(nu > 0.0)) return 0;
   double scale = 0.5 * sigma / (p * nu);
   for (size_t i = 0; i < k; i++)
     for (size_t j = 0; j < d; j++) x[i * ldx + j] -= scale * dd[i * d + j];
