@@ -271,6 +271,25 @@ NCD_API int ncd_cpath_snr(size_t n, size_t d, size_t k, const double *h, size_t 
 NCD_API int ncd_cpath_snr_f32(size_t n, size_t d, size_t k, const float *h, size_t ldh,
                               const int32_t *y, double *omega, double *v, size_t ldv);
 
+/**
+ * The renormalized features of CP-13 / CP-14 step 5: x = (h - 1 mu_G^T)
+ * Sigma_W^{-1/2} (n x d, ldx >= d), with the symmetric root of Sigma_W from its
+ * eigendecomposition, so Sigma_W(x) = I and mu_G(x) = 0; the least-squares
+ * predictions at lambda = 0 and the SNR spectrum are unchanged (CP-13), and x is
+ * the starting point of the renormalized flow (CP-18, CP-22). x must not overlap
+ * h. Every class needs a sample. Statuses: NCD_OK; NCD_EINVAL (NULL, zero size,
+ * ld too small, labels outside [0, k), k < 2, an empty class); NCD_ENONFINITE;
+ * NCD_ESINGULAR by CP-14's rank test (n - k < d or the equilibrated Sigma_W
+ * numerically singular); NCD_ENOMEM; NCD_ENOCONV (LAPACK). Cost O(n d^2 + d^3).
+ */
+NCD_API int ncd_cpath_renormalize(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                                  const int32_t *y, double *x, size_t ldx);
+
+/** float32 twin of ncd_cpath_renormalize (h float, converted a block of rows at a
+ *  time; x double). */
+NCD_API int ncd_cpath_renormalize_f32(size_t n, size_t d, size_t k, const float *h,
+                                      size_t ldh, const int32_t *y, double *x, size_t ldx);
+
 /* ==== end section 4 ======================================================== */
 
 

@@ -9,6 +9,13 @@
 
 #include "stats/stats_internal.h"
 
+/* Target size of the row-block buffer of the feature passes (class-centred rows
+ * for the SYRK, float32 conversion, logits): large enough that each SYRK call
+ * has a long inner dimension and the d x d accumulator is revisited rarely. */
+#ifndef NCD__CPATH_BLOCK_BYTES
+#define NCD__CPATH_BLOCK_BYTES ((size_t)8 << 20)
+#endif
+
 /* CP-23 .. CP-26 for law NCD_CPATH_ORTHOGONAL (CP-20) or NCD_CPATH_RENORMALIZED
  * (CP-21); arguments already validated. NCD_OK or NCD_ENOCONV. */
 int ncd__cpath_solve(size_t c, size_t n, double omega0, double t, int law,

@@ -135,7 +135,7 @@ static int decompose_common(size_t n, size_t d, size_t k, const double *h,
   if (b) NCD_TRY(ncd__scan_finite_vec(b, k));
 
   ncd__rowsrc src;
-  NCD_TRY(ncd__rowsrc_init(&src, h, hf, n, d, ldh, (size_t)1 << 20));
+  NCD_TRY(ncd__rowsrc_init(&src, h, hf, n, d, ldh, NCD__CPATH_BLOCK_BYTES));
   double sse = 0.0;
   ncd__lsdata ls;
   int st = direct_sse(&src, d, k, y, w, ldw, b, &sse);

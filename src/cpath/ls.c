@@ -124,7 +124,7 @@ static int ls_common(size_t n, size_t d, size_t k, const double *h, const float 
   NCD_TRY(ncd__check_scalar_nonnegative(lambda));
   NCD_TRY(h ? ncd__scan_finite(h, n, d, ldh) : ncd__scan_finite_f32(hf, n, d, ldh));
   ncd__rowsrc src;
-  NCD_TRY(ncd__rowsrc_init(&src, h, hf, n, d, ldh, (size_t)1 << 20));
+  NCD_TRY(ncd__rowsrc_init(&src, h, hf, n, d, ldh, NCD__CPATH_BLOCK_BYTES));
   ncd__lsdata ls;
   int st = ncd__lsdata_compute(&src, d, k, y, &ls);
   ncd__rowsrc_free(&src);

@@ -209,6 +209,85 @@ START_TEST(section9_trajectory) {
 }
 END_TEST
 
+START_TEST(renormalize) {
+  /* CP-13 / CP-14 step 5: Sigma_W(x) = I, mu_G(x) = 0, omega(x) = omega(h), the map
+   * hbar -> x is the symmetric Sigma_W^{-1/2}, LS predictions unchanged (lambda = 0) */
+  ncd_test_rng r;
+  ncd_test_seed(&r, 29);
+  size_t n = 40, d = 4, k = 3;
+  double h[160], x[40 * 6], om[3], omx[3];
+  int32_t y[40];
+  ncd_test_fill_normal(&r, h, n, d, d);
+  ncd_test_labels(&r, y, n, k);
+  for (size_t i = 0; i < n; i++) {
+    h[i * d + (size_t)y[i]] += 1.0;
+    h[i * d + 3] = 1e3 + 50 * h[i * d + 3]; /* offset and scale in one column */
+  }
+  ck_assert_status(ncd_cpath_renormalize(n, d, k, h, d, y, x, 6), NCD_OK);
+  long double mu[3][4] = {{0}}, mg[4] = {0};
+  size_t cnt[3] = {0};
+  for (size_t i = 0; i < n; i++) {
+    cnt[y[i]]++;
+    for (size_t j = 0; j < d; j++) {
+      mu[y[i]][j] += x[i * 6 + j];
+      mg[j] += x[i * 6 + j] / n;
+    }
+  }
+  for (size_t j = 0; j < d; j++) ck_assert(fabsl(mg[j]) <= 1e-13L);
+  for (size_t p = 0; p < d; p++)
+    for (size_t q = 0; q < d; q++) {
+      long double s = 0;
+      for (size_t i = 0; i < n; i++)
+        s += (x[i * 6 + p] - mu[y[i]][p] / cnt[y[i]]) * (x[i * 6 + q] - mu[y[i]][q] / cnt[y[i]]);
+      ck_assert_close((double)(s / n), p == q, 0, 1e-12);
+    }
+  ck_assert_status(ncd_cpath_snr(n, d, k, h, d, y, om, NULL, 0), NCD_OK);
+  ck_assert_status(ncd_cpath_snr(n, d, k, x, 6, y, omx, NULL, 0), NCD_OK);
+  for (int j = 0; j < 2; j++) ck_assert_close(omx[j], om[j], 1e-12, 0);
+  /* symmetric map: S = (hbar^T hbar)^{-1} hbar^T x must be symmetric */
+  double gm[16] = {0}, rhs[16] = {0}, mgh[4] = {0};
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < d; j++) mgh[j] += h[i * d + j] / n;
+  for (size_t i = 0; i < n; i++)
+    for (size_t p = 0; p < d; p++)
+      for (size_t q = 0; q < d; q++) {
+        gm[p * d + q] += (h[i * d + p] - mgh[p]) * (h[i * d + q] - mgh[q]);
+        rhs[p * d + q] += (h[i * d + p] - mgh[p]) * x[i * 6 + q];
+      }
+  ck_assert(ncd_test_naive_solve(d, d, gm, d, rhs, d) == 0);
+  double smax = ncd_test_maxabs(rhs, d, d, d);
+  for (size_t p = 0; p < d; p++)
+    for (size_t q = 0; q < p; q++) ck_assert_close(rhs[p * d + q], rhs[q * d + p], 0, 1e-10 * smax);
+  /* LS predictions invariant (CP-13), 1e-12 */
+  double w[12], b[3], wx[12], bx[3];
+  ck_assert_status(ncd_ls_classifier(n, d, k, h, d, y, 0, w, d, b), NCD_OK);
+  ck_assert_status(ncd_ls_classifier(n, d, k, x, 6, y, 0, wx, d, bx), NCD_OK);
+  for (size_t i = 0; i < n; i++)
+    for (size_t c = 0; c < k; c++) {
+      double p0 = b[c], p1 = bx[c];
+      for (size_t j = 0; j < d; j++) {
+        p0 += w[c * d + j] * h[i * d + j];
+        p1 += wx[c * d + j] * x[i * 6 + j];
+      }
+      ck_assert_close(p1, p0, 0, 1e-12);
+    }
+  /* float32 twin on exactly representable data (section 9) */
+  float hf[48];
+  double x1[48], x2[48];
+  for (int i = 0; i < 48; i++) hf[i] = (float)s9_h[i];
+  ck_assert_status(ncd_cpath_renormalize(12, 4, 3, s9_h, 4, s9_y, x1, 4), NCD_OK);
+  ck_assert_status(ncd_cpath_renormalize_f32(12, 4, 3, hf, 4, s9_y, x2, 4), NCD_OK);
+  ck_assert(ncd_test_maxdiff(x1, 4, x2, 4, 12, 4) <= 1e-14);
+  /* statuses */
+  ck_assert_status(ncd_cpath_renormalize(6, 4, 3, s9_h, 4, s9_y, x1, 4), NCD_ESINGULAR);
+  ck_assert_status(ncd_cpath_renormalize(12, 4, 3, s9_h, 4, s9_y, x1, 3), NCD_EINVAL);
+  ck_assert_status(ncd_cpath_renormalize(12, 4, 3, s9_h, 4, s9_y, NULL, 4), NCD_EINVAL);
+  ck_assert_status(ncd_cpath_renormalize(12, 4, 4, s9_h, 4, s9_y, x1, 4), NCD_EINVAL);
+  hf[3] = NAN;
+  ck_assert_status(ncd_cpath_renormalize_f32(12, 4, 3, hf, 4, s9_y, x2, 4), NCD_ENONFINITE);
+}
+END_TEST
+
 Suite *suite_cpath_snr_traj(void) {
   Suite *s = suite_create("cpath_snr_traj");
   TCase *tc = tcase_create("snr_traj");
@@ -217,6 +296,7 @@ Suite *suite_cpath_snr_traj(void) {
   tcase_add_test(tc, invariance_and_generalized_eig);
   tcase_add_test(tc, snr_statuses);
   tcase_add_test(tc, section9_trajectory);
+  tcase_add_test(tc, renormalize);
   suite_add_tcase(s, tc);
   return s;
 }
