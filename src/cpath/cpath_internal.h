@@ -35,6 +35,9 @@ typedef struct ncd__lsdata {
 int ncd__lsdata_compute(ncd__rowsrc *src, size_t d, size_t k, const int32_t *y,
                         ncd__lsdata *ls);
 void ncd__lsdata_free(ncd__lsdata *ls);
+/* The same from a float64 (h) or float32 (hf) feature matrix, validated. */
+int ncd__lsdata_features(const double *h, const float *hf, size_t n, size_t d, size_t ldh,
+                         size_t k, const int32_t *y, ncd__lsdata *ls);
 
 /* CP-7 steps 4-6 on computed statistics: w (k x d, ldw), b (k). The solution
  * is for features measured from ref (mu_G - ref = cs.mg): the bias returned is

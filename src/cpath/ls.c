@@ -112,6 +112,15 @@ done:
   return st;
 }
 
+int ncd__lsdata_features(const double *h, const float *hf, size_t n, size_t d, size_t ldh,
+                         size_t k, const int32_t *y, ncd__lsdata *ls) {
+  ncd__rowsrc src;
+  NCD_TRY(ncd__rowsrc_init(&src, h, hf, n, d, ldh, NCD__CPATH_BLOCK_BYTES));
+  int st = ncd__lsdata_compute(&src, d, k, y, ls);
+  ncd__rowsrc_free(&src);
+  return st;
+}
+
 static int ls_common(size_t n, size_t d, size_t k, const double *h, const float *hf,
                      size_t ldh, const int32_t *y, double lambda, double *w, size_t ldw,
                      double *b) {
@@ -123,13 +132,9 @@ static int ls_common(size_t n, size_t d, size_t k, const double *h, const float 
   NCD_TRY(ncd__check_labels(y, n, k));
   NCD_TRY(ncd__check_scalar_nonnegative(lambda));
   NCD_TRY(h ? ncd__scan_finite(h, n, d, ldh) : ncd__scan_finite_f32(hf, n, d, ldh));
-  ncd__rowsrc src;
-  NCD_TRY(ncd__rowsrc_init(&src, h, hf, n, d, ldh, NCD__CPATH_BLOCK_BYTES));
   ncd__lsdata ls;
-  int st = ncd__lsdata_compute(&src, d, k, y, &ls);
-  ncd__rowsrc_free(&src);
-  if (st != NCD_OK) return st;
-  st = ncd__ls_solve(&ls, lambda, w, ldw, b);
+  NCD_TRY(ncd__lsdata_features(h, hf, n, d, ldh, k, y, &ls));
+  int st = ncd__ls_solve(&ls, lambda, w, ldw, b);
   ncd__lsdata_free(&ls);
   return st;
 }

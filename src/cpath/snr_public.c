@@ -37,13 +37,9 @@ static int snr_common(size_t n, size_t d, size_t k, const double *h, const float
   NCD_TRY(check_features(n, d, k, h, hf, ldh, y));
   NCD_TRY(h ? ncd__scan_finite(h, n, d, ldh) : ncd__scan_finite_f32(hf, n, d, ldh));
   if (n < k + d) return NCD_ESINGULAR; /* CP-14 step 1, before any O(n d^2) work */
-  ncd__rowsrc src;
-  NCD_TRY(ncd__rowsrc_init(&src, h, hf, n, d, ldh, NCD__CPATH_BLOCK_BYTES));
   ncd__lsdata ls;
-  int st = ncd__lsdata_compute(&src, d, k, y, &ls);
-  ncd__rowsrc_free(&src);
-  if (st != NCD_OK) return st;
-  st = ncd__snr_spectrum(n, d, k, ls.sigma_w, d, ls.cs.mbar, d, omega, v, ldv);
+  NCD_TRY(ncd__lsdata_features(h, hf, n, d, ldh, k, y, &ls));
+  int st = ncd__snr_spectrum(n, d, k, ls.sigma_w, d, ls.cs.mbar, d, omega, v, ldv);
   ncd__lsdata_free(&ls);
   return st;
 }
