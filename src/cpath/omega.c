@@ -176,17 +176,28 @@ NCD_API int ncd_cpath_omega_law(size_t c, size_t n_per_class, double omega0, dou
   return ncd__cpath_solve(c, n_per_class, omega0, t, (int)law, omega_t);
 }
 
-/* a * w0^p * e (p = 2 or 4, e = expm1(...)) without intermediate overflow */
-static double scaled_term(double a, double w0, int p, double e) {
+/* a * w^p (p = 2 or 4), through logarithms when the direct product overflows
+ * or underflows */
+static double power_term(double a, double w, int p) {
+  double v = a * w * w;
+  if (p == 4) v *= w * w;
+  if (isfinite(v) && v != 0.0) return v;
+  return exp(log(a) + (double)p * log(w));
+}
+
+/* a (w^p - w0^p) = a w0^p expm1(p s): by expm1 when w and w0 are close (no digits
+ * lost), as a difference of powers otherwise (they differ by a factor >= e^{p/2}) */
+static double diff_term(double a, double w0, double w, double s, int p) {
+  if (fabs(s) >= 0.5) return power_term(a, w, p) - power_term(a, w0, p);
+  double e = expm1((double)p * s);
   if (e == 0.0) return 0.0;
   double v = a * e;
   for (int i = 0; i < p; i++) v *= w0;
   if (isfinite(v) && v != 0.0) return v;
-  double lg = log(a) + (double)p * log(w0) + log(fabs(e));
-  return copysign(exp(lg), e);
+  return copysign(exp(log(a) + (double)p * log(w0) + log(fabs(e))), e);
 }
 
-/* CP-28: t(w) = N [C^2 s + alpha C x0 expm1(2s) + beta (x0^2/4) expm1(4s)],
+/* CP-28: t(w) = N [C^2 s + alpha C (w^2 - w0^2) + beta (w^4 - w0^4)/4],
  * s = ln(w/w0), each term formed without intermediate overflow; a |t| beyond
  * DBL_MAX comes back as +-HUGE_VAL. */
 NCD_API int ncd_cpath_time(size_t c, size_t n_per_class, double omega0, double omega,
@@ -198,8 +209,8 @@ NCD_API int ncd_cpath_time(size_t c, size_t n_per_class, double omega0, double o
   if (fabs(s) < 0.5) s = log1p((omega - omega0) / omega0);
   double t1 = cc * cc * s;
   double alpha = law == NCD_CPATH_ORTHOGONAL ? 1.0 : 0.5;
-  double t2 = scaled_term(alpha * cc, omega0, 2, expm1(2.0 * s));
-  double t3 = law == NCD_CPATH_ORTHOGONAL ? scaled_term(0.25, omega0, 4, expm1(4.0 * s)) : 0.0;
+  double t2 = diff_term(alpha * cc, omega0, omega, s, 2);
+  double t3 = law == NCD_CPATH_ORTHOGONAL ? diff_term(0.25, omega0, omega, s, 4) : 0.0;
   *t = nn * (t1 + t2 + t3);
   return NCD_OK;
 }

@@ -233,6 +233,18 @@ START_TEST(monotone_roundtrip_semigroup) {
    * of the inverse, (C + w^2)^2 w dw / ... ~ 4 * ulp effects) */
   ck_assert_status(ncd_cpath_time(3, 4, 2, 31.527771266156070, NCD_CPATH_ORTHOGONAL, &tb), NCD_OK);
   ck_assert_close(tb, 1e6, 1e-13, 0);
+  /* far apart, tiny values: only the log term counts, t = N C^2 ln(w/w0) */
+  ck_assert_status(ncd_cpath_time(2, 1, 1e-300, 1e-200, NCD_CPATH_ORTHOGONAL, &tb), NCD_OK);
+  ck_assert_close(tb, 4 * 100 * log(10.0), 1e-14, 0);
+  /* huge values: the quartic term, t = N (w^4 - w0^4)/4 + ... without overflow */
+  ck_assert_status(ncd_cpath_time(2, 1, 1, 1e77, NCD_CPATH_ORTHOGONAL, &tb), NCD_OK);
+  ck_assert_close(tb, 0.25e308, 1e-13, 0);
+  ck_assert_status(ncd_cpath_time(2, 1, 1, 1e78, NCD_CPATH_ORTHOGONAL, &tb), NCD_OK);
+  ck_assert(tb == HUGE_VAL);
+  ck_assert_status(ncd_cpath_time(2, 1, 1e78, 1, NCD_CPATH_ORTHOGONAL, &tb), NCD_OK);
+  ck_assert(tb == -HUGE_VAL);
+  ck_assert_status(ncd_cpath_time(2, 1, 1e150, 1.5e150, NCD_CPATH_RENORMALIZED, &tb), NCD_OK);
+  ck_assert_close(tb, 1.25e300, 1e-13, 0); /* (C N/2)(w^2 - w0^2) */
 }
 END_TEST
 
