@@ -62,7 +62,7 @@ int main(void) {
 
   /* 2. SNR spectrum: k-1 nonzero singular values of Mbar Sigma_W^{-1/2} */
   double om[4], sp[4];
-  CHECK(ncd_cpath_snr(n, d, k, h, d, y, om, NULL, 0));
+  CHECK(ncd_cpath_snr(n, d, k, h, d, y, om, NULL, 0, NULL, 0));
   CHECK(ncd_cpath_spectral(k, k - 1, om, sp));
   printf("SNR omega = %.4f %.4f %.4f (last: %.1e)\n", om[0], om[1], om[2], om[3]);
   printf("spectral L_LS = %.6f (equals L above, Lemma 1), sum omega^-2 = %.4f\n", sp[0], sp[3]);

@@ -258,18 +258,23 @@ NCD_API int ncd_mse_decompose_f32(size_t n, size_t d, size_t k, const float *h,
  * (shared with NCD_SNR_MIN/MAX of ncd_nc_metrics). With balanced labels the last
  * one is 0 (up to rounding) and the others are sqrt(k eig(Sigma_B, Sigma_W)).
  * omega: min(k, d) outputs. v (optional, k x min(k, d), ldv >= min(k, d)): the
- * left singular vectors (paper's V). Every class needs a sample. Statuses:
+ * left singular vectors (paper's V). u (optional, d x min(k, d), ldu >= min(k, d)):
+ * the paper's U = Sigma_W^{-1/2} Mbar^T V Omega^{-1} (CP-14 step 5, symmetric root
+ * of Sigma_W), a column of zeros where omega_j <= max(k, d) eps omega_1 (the null
+ * direction, whose vector is arbitrary). Every class needs a sample. Statuses:
  * NCD_OK; NCD_EINVAL (NULL, zero size, ld too small, labels outside [0, k), k < 2,
  * an empty class); NCD_ENONFINITE; NCD_ESINGULAR when n - k < d or the
  * equilibrated Sigma_W has lambda_min <= d eps lambda_max; NCD_ENOMEM;
  * NCD_ENOCONV (LAPACK). Cost O(n d^2 + d^3).
  */
 NCD_API int ncd_cpath_snr(size_t n, size_t d, size_t k, const double *h, size_t ldh,
-                          const int32_t *y, double *omega, double *v, size_t ldv);
+                          const int32_t *y, double *omega, double *v, size_t ldv, double *u,
+                          size_t ldu);
 
 /** float32 twin of ncd_cpath_snr (features converted a block of rows at a time). */
 NCD_API int ncd_cpath_snr_f32(size_t n, size_t d, size_t k, const float *h, size_t ldh,
-                              const int32_t *y, double *omega, double *v, size_t ldv);
+                              const int32_t *y, double *omega, double *v, size_t ldv,
+                              double *u, size_t ldu);
 
 /**
  * The renormalized features of CP-13 / CP-14 step 5: x = (h - 1 mu_G^T)

@@ -103,7 +103,7 @@ END_TEST
 START_TEST(spectral_at_lambda0) {
   /* CP-15 at CP-14's omega (lambda = 0, balanced, on the central path): 1e-13 */
   double om[3], sp[4], out[4], w[12], b[3];
-  ck_assert_status(ncd_cpath_snr(12, 4, 3, s9_h, 4, s9_y, om, NULL, 0), NCD_OK);
+  ck_assert_status(ncd_cpath_snr(12, 4, 3, s9_h, 4, s9_y, om, NULL, 0, NULL, 0), NCD_OK);
   ck_assert_status(ncd_cpath_spectral(3, 2, om, sp), NCD_OK);
   ck_assert_status(ncd_ls_classifier(12, 4, 3, s9_h, 4, s9_y, 0, w, 4, b), NCD_OK);
   ck_assert_status(ncd_mse_decompose(12, 4, 3, s9_h, 4, s9_y, w, 4, b, 0, out), NCD_OK);
@@ -119,7 +119,7 @@ START_TEST(spectral_at_lambda0) {
   ncd_test_fill_normal(&r, h, n, d, d);
   ncd_test_labels(&r, y, n, k);
   for (size_t i = 0; i < n; i++) h[i * d + (size_t)y[i]] += 1.5;
-  ck_assert_status(ncd_cpath_snr(n, d, k, h, d, y, om2, NULL, 0), NCD_OK);
+  ck_assert_status(ncd_cpath_snr(n, d, k, h, d, y, om2, NULL, 0, NULL, 0), NCD_OK);
   ck_assert_status(ncd_cpath_spectral(k, k - 1, om2, sp2), NCD_OK);
   ck_assert_status(ncd_ls_classifier(n, d, k, h, d, y, 0, w2, d, b2), NCD_OK);
   ck_assert_status(ncd_mse_decompose(n, d, k, h, d, y, w2, d, b2, 0, out), NCD_OK);

@@ -134,7 +134,7 @@ static void start(double *x) {
 /* max relative deviation of the two nonzero omega of x from the law at time t */
 static double deviation(const double *x, const double *om0, double t, ncd_cpath_law law) {
   double om[3], dev = 0;
-  ck_assert_status(ncd_cpath_snr(NN, DD, KK, x, DD, fy, om, NULL, 0), NCD_OK);
+  ck_assert_status(ncd_cpath_snr(NN, DD, KK, x, DD, fy, om, NULL, 0, NULL, 0), NCD_OK);
   for (int j = 0; j < 2; j++) {
     double want;
     ck_assert_status(ncd_cpath_omega_law(KK, NPC, om0[j], t, law, &want), NCD_OK);
@@ -166,7 +166,7 @@ static double measured_nc1(const double *x) {
 static void rk4_check(int orthogonal, ncd_cpath_law law, ncd_cpath_law other) {
   double x[NN * DD], om0[3];
   start(x);
-  ck_assert_status(ncd_cpath_snr(NN, DD, KK, x, DD, fy, om0, NULL, 0), NCD_OK);
+  ck_assert_status(ncd_cpath_snr(NN, DD, KK, x, DD, fy, om0, NULL, 0, NULL, 0), NCD_OK);
   int steps = ncd_test_level() == 0 ? 400 : 1600;
   double T = steps * 0.25;
   rk4(x, 0.25, steps, orthogonal);
@@ -192,7 +192,7 @@ END_TEST
 static double gd_run(double eta, double T, int orthogonal_step, ncd_cpath_law law) {
   double x[NN * DD], g[NN * DD], om0[3];
   start(x);
-  ck_assert_status(ncd_cpath_snr(NN, DD, KK, x, DD, fy, om0, NULL, 0), NCD_OK);
+  ck_assert_status(ncd_cpath_snr(NN, DD, KK, x, DD, fy, om0, NULL, 0, NULL, 0), NCD_OK);
   int steps = (int)(T / eta + 0.5);
   for (int s = 0; s < steps; s++) {
     grad(x, g);

@@ -14,7 +14,7 @@ START_TEST(section9_snr) {
   /* spec section 9, SNR: omega = {7.2735969692843900, 3.6538505673316280, 0};
    * the double route is within 8.5e-16 -> 1e-14; omega_3 <= 1e-13 omega_1 */
   double om[3], v[9], omf[3];
-  ck_assert_status(ncd_cpath_snr(12, 4, 3, s9_h, 4, s9_y, om, v, 3), NCD_OK);
+  ck_assert_status(ncd_cpath_snr(12, 4, 3, s9_h, 4, s9_y, om, v, 3, NULL, 0), NCD_OK);
   ck_assert_close(om[0], 7.2735969692843900, 1e-14, 0);
   ck_assert_close(om[1], 3.6538505673316280, 1e-14, 0);
   ck_assert(om[2] >= 0 && om[2] <= 1e-13 * om[0]);
@@ -26,9 +26,35 @@ START_TEST(section9_snr) {
       ck_assert_close(s, a == c, 0, 1e-14);
     }
   for (int a = 0; a < 2; a++) ck_assert_close(v[a] + v[3 + a] + v[6 + a], 0, 0, 1e-14);
+  /* right vectors (paper's U): U^T U = I on the nonzero omega, null column 0, and
+   * Mbar(x) U = V Omega with x the renormalized features (Mbar(x) = Mbar Sigma_W^{-1/2}) */
+  double u[12], v2[9], om2[3], x[48];
+  ck_assert_status(ncd_cpath_snr(12, 4, 3, s9_h, 4, s9_y, om2, v2, 3, u, 3), NCD_OK);
+  ck_assert(ncd_test_maxdiff(v, 3, v2, 3, 3, 3) == 0 && om2[0] == om[0]);
+  for (int a = 0; a < 2; a++)
+    for (int c = 0; c < 2; c++) {
+      double s = 0;
+      for (int r = 0; r < 4; r++) s += u[r * 3 + a] * u[r * 3 + c];
+      ck_assert_close(s, a == c, 0, 1e-13);
+    }
+  for (int r = 0; r < 4; r++) ck_assert(u[r * 3 + 2] == 0);
+  ck_assert_status(ncd_cpath_renormalize(12, 4, 3, s9_h, 4, s9_y, x, 4), NCD_OK);
+  double mb[3][4] = {{0}};
+  for (int i = 0; i < 12; i++)
+    for (int j = 0; j < 4; j++) mb[s9_y[i]][j] += x[i * 4 + j] / 4; /* mu_G(x) = 0 */
+  for (int c = 0; c < 3; c++)
+    for (int a = 0; a < 2; a++) {
+      double s = 0;
+      for (int j = 0; j < 4; j++) s += mb[c][j] * u[j * 3 + a];
+      ck_assert_close(s, v[c * 3 + a] * om[a], 0, 1e-13 * om[0]);
+    }
+  double u1[12]; /* u without v */
+  ck_assert_status(ncd_cpath_snr(12, 4, 3, s9_h, 4, s9_y, om2, NULL, 0, u1, 3), NCD_OK);
+  ck_assert(ncd_test_maxdiff(u, 3, u1, 3, 4, 3) == 0);
+  ck_assert_status(ncd_cpath_snr(12, 4, 3, s9_h, 4, s9_y, om2, NULL, 0, u1, 2), NCD_EINVAL);
   float hf[48];
   for (int i = 0; i < 48; i++) hf[i] = (float)s9_h[i];
-  ck_assert_status(ncd_cpath_snr_f32(12, 4, 3, hf, 4, s9_y, omf, NULL, 0), NCD_OK);
+  ck_assert_status(ncd_cpath_snr_f32(12, 4, 3, hf, 4, s9_y, omf, NULL, 0, NULL, 0), NCD_OK);
   ck_assert_close(omf[0], om[0], 1e-15, 0);
   ck_assert_close(omf[1], om[1], 1e-15, 0);
   /* CP-15 check and sum omega^-2 (section 9) */
@@ -99,7 +125,7 @@ START_TEST(invariance_and_generalized_eig) {
   ncd_test_fill_normal(&r, h, n, d, d);
   ncd_test_labels(&r, y, n, k);
   for (size_t i = 0; i < n; i++) h[i * d + (size_t)y[i]] += 2.0;
-  ck_assert_status(ncd_cpath_snr(n, d, k, h, d, y, om, NULL, 0), NCD_OK);
+  ck_assert_status(ncd_cpath_snr(n, d, k, h, d, y, om, NULL, 0, NULL, 0), NCD_OK);
   naive_gen_eig(n, d, k, h, y, ev);
   for (size_t j = 0; j < k - 1; j++) ck_assert_close(om[j], ev[j], 1e-12, 0);
   ck_assert(om[k - 1] <= 1e-13 * om[0]);
@@ -112,14 +138,14 @@ START_TEST(invariance_and_generalized_eig) {
       for (size_t q = 0; q < d; q++) s += a[p * d + q] * h[i * d + q];
       g[i * d + p] = s;
     }
-  ck_assert_status(ncd_cpath_snr(n, d, k, g, d, y, om2, NULL, 0), NCD_OK);
+  ck_assert_status(ncd_cpath_snr(n, d, k, g, d, y, om2, NULL, 0, NULL, 0), NCD_OK);
   /* the shift 1e6 costs eps |c| / spread ~ 1e-10 of relative accuracy */
   for (size_t j = 0; j < k - 1; j++) ck_assert_close(om2[j], om[j], 1e-9, 0);
   /* column scaling by 1e-9 .. 1e6: equilibration makes it harmless (1e-12) */
   double sc[5] = {1e-9, 1, 1e6, 3, 0.5};
   for (size_t i = 0; i < n; i++)
     for (size_t p = 0; p < d; p++) g[i * d + p] = h[i * d + p] * sc[p];
-  ck_assert_status(ncd_cpath_snr(n, d, k, g, d, y, om2, NULL, 0), NCD_OK);
+  ck_assert_status(ncd_cpath_snr(n, d, k, g, d, y, om2, NULL, 0, NULL, 0), NCD_OK);
   for (size_t j = 0; j < k - 1; j++) ck_assert_close(om2[j], om[j], 1e-12, 0);
 }
 END_TEST
@@ -130,22 +156,22 @@ START_TEST(snr_statuses) {
   int32_t y[12];
   memcpy(y, s9_y, sizeof y);
   /* n - k < d */
-  ck_assert_status(ncd_cpath_snr(6, 4, 3, h, 4, y, om, NULL, 0), NCD_ESINGULAR);
+  ck_assert_status(ncd_cpath_snr(6, 4, 3, h, 4, y, om, NULL, 0, NULL, 0), NCD_ESINGULAR);
   /* duplicated column -> singular Sigma_W */
   for (int i = 0; i < 12; i++) h[i * 4 + 3] = h[i * 4 + 0];
-  ck_assert_status(ncd_cpath_snr(12, 4, 3, h, 4, y, om, NULL, 0), NCD_ESINGULAR);
+  ck_assert_status(ncd_cpath_snr(12, 4, 3, h, 4, y, om, NULL, 0, NULL, 0), NCD_ESINGULAR);
   memcpy(h, s9_h, sizeof h);
-  ck_assert_status(ncd_cpath_snr(12, 4, 1, h, 4, y, om, NULL, 0), NCD_EINVAL);
-  ck_assert_status(ncd_cpath_snr(12, 4, 4, h, 4, y, om, NULL, 0), NCD_EINVAL); /* empty class */
-  ck_assert_status(ncd_cpath_snr(12, 4, 3, h, 3, y, om, NULL, 0), NCD_EINVAL);
-  ck_assert_status(ncd_cpath_snr(12, 4, 3, h, 4, y, NULL, NULL, 0), NCD_EINVAL);
-  ck_assert_status(ncd_cpath_snr(12, 4, 3, h, 4, y, om, om, 2), NCD_EINVAL); /* ldv < 3 */
-  ck_assert_status(ncd_cpath_snr(12, 4, 3, NULL, 4, y, om, NULL, 0), NCD_EINVAL);
+  ck_assert_status(ncd_cpath_snr(12, 4, 1, h, 4, y, om, NULL, 0, NULL, 0), NCD_EINVAL);
+  ck_assert_status(ncd_cpath_snr(12, 4, 4, h, 4, y, om, NULL, 0, NULL, 0), NCD_EINVAL); /* empty class */
+  ck_assert_status(ncd_cpath_snr(12, 4, 3, h, 3, y, om, NULL, 0, NULL, 0), NCD_EINVAL);
+  ck_assert_status(ncd_cpath_snr(12, 4, 3, h, 4, y, NULL, NULL, 0, NULL, 0), NCD_EINVAL);
+  ck_assert_status(ncd_cpath_snr(12, 4, 3, h, 4, y, om, om, 2, NULL, 0), NCD_EINVAL); /* ldv < 3 */
+  ck_assert_status(ncd_cpath_snr(12, 4, 3, NULL, 4, y, om, NULL, 0, NULL, 0), NCD_EINVAL);
   y[0] = 3;
-  ck_assert_status(ncd_cpath_snr(12, 4, 3, h, 4, y, om, NULL, 0), NCD_EINVAL);
+  ck_assert_status(ncd_cpath_snr(12, 4, 3, h, 4, y, om, NULL, 0, NULL, 0), NCD_EINVAL);
   y[0] = 2;
   h[7] = INFINITY;
-  ck_assert_status(ncd_cpath_snr(12, 4, 3, h, 4, y, om, NULL, 0), NCD_ENONFINITE);
+  ck_assert_status(ncd_cpath_snr(12, 4, 3, h, 4, y, om, NULL, 0, NULL, 0), NCD_ENONFINITE);
   double sp[4], bad[2] = {1, -1}, nan2[2] = {1, NAN};
   ck_assert_status(ncd_cpath_spectral(3, 2, bad, sp), NCD_EINVAL);
   ck_assert_status(ncd_cpath_spectral(3, 2, nan2, sp), NCD_ENONFINITE);
@@ -241,8 +267,8 @@ START_TEST(renormalize) {
         s += (x[i * 6 + p] - mu[y[i]][p] / cnt[y[i]]) * (x[i * 6 + q] - mu[y[i]][q] / cnt[y[i]]);
       ck_assert_close((double)(s / n), p == q, 0, 1e-12);
     }
-  ck_assert_status(ncd_cpath_snr(n, d, k, h, d, y, om, NULL, 0), NCD_OK);
-  ck_assert_status(ncd_cpath_snr(n, d, k, x, 6, y, omx, NULL, 0), NCD_OK);
+  ck_assert_status(ncd_cpath_snr(n, d, k, h, d, y, om, NULL, 0, NULL, 0), NCD_OK);
+  ck_assert_status(ncd_cpath_snr(n, d, k, x, 6, y, omx, NULL, 0, NULL, 0), NCD_OK);
   for (int j = 0; j < 2; j++) ck_assert_close(omx[j], om[j], 1e-12, 0);
   /* symmetric map: S = (hbar^T hbar)^{-1} hbar^T x must be symmetric */
   double gm[16] = {0}, rhs[16] = {0}, mgh[4] = {0};
