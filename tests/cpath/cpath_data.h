@@ -6,7 +6,9 @@
 #ifndef NCD_TEST_CPATH_DATA_H
 #define NCD_TEST_CPATH_DATA_H
 
+#include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const double s9_h[12 * 4] = {
@@ -20,6 +22,15 @@ static const int32_t s9_yu[12] = {0, 0, 1, 0, 2, 1, 0, 1, 0, 2, 1, 0};
 static const double s9_w[3 * 4] = {0.25,  0.625,   -0.375, 0.4375, 0.375, 0.4375,
                                    0.4375, 0.25,   0.875,  -0.4375, 1.125, 0.4375};
 static const double s9_b[3] = {-0.0625, -0.0625, 0.625};
+
+/* 1 when long double arithmetic really is wider than double at run time. Under
+ * valgrind the x87 80-bit format is emulated with double precision and range,
+ * so references in long double are then only as good as double ones. */
+static inline int cpath_ld_extended(void) {
+  volatile long double one = 1.0L, tiny = 1e-19L;
+  volatile long double big = 1e300L;
+  return (one + tiny) != one && isfinite((double)((big * big) / 1e300L / 1e300L));
+}
 
 /* Least squares in long double through the normal equations of CP-5 with the
  * raw extended Gram (fine for well-scaled data): Wt (k x (d+1)), rows [w_c, b_c]. */

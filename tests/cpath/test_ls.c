@@ -118,10 +118,11 @@ START_TEST(normal_equations_and_naive) {
       double res = cp5_residual(n, d, k, h, ldh, y, lams[li], w, d, b);
       ck_assert_msg(res <= 1e-12, "size %zu lambda %g: CP-5 residual %g", sz, lams[li], res);
       /* naive long-double solve: forward error <= cond * eps, cond of these sets
-       * (raw Gram with mean 2..4) is below 1e3 -> 1e-12 */
+       * (raw Gram with mean 2..4) is below 1e3 -> 1e-12 (1e-10 when long double is
+       * only double, as under valgrind: the reference then has errors cond * eps) */
       ck_assert(ref_ls(n, d, k, h, ldh, y, lams[li], wt) == 0);
       double rd = rel_diff_wt(k, d, w, d, b, wt);
-      ck_assert_msg(rd <= 1e-12, "size %zu lambda %g: vs naive %g", sz, lams[li], rd);
+      ck_assert_msg(rd <= (cpath_ld_extended() ? 1e-12 : 1e-10), "size %zu lambda %g: vs naive %g", sz, lams[li], rd);
     }
     free(h); free(w); free(wt); free(y);
   }

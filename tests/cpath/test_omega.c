@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "common/testutil.h"
+#include "cpath/cpath_data.h"
 
 /* ---- long-double reference: Newton on G(s) = tau from the right of the root ---- */
 typedef struct {
@@ -70,6 +71,9 @@ static int check_case(size_t c, size_t n, double w0, double t, int law, double *
     fprintf(stderr, "status %d w %g for c %zu n %zu w0 %g t %g\n", st, w, c, n, w0, t);
     return 1;
   }
+  /* the reference needs a real extended long double (not so under valgrind, which
+   * emulates it in double: then only status, sign and finiteness are checked) */
+  if (!cpath_ld_extended()) return 0;
   long double s = ref_s(c, n, w0, t, law);
   long double lw = logl((long double)w0) + s;
   long double wref = expl(lw);
