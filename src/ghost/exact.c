@@ -71,7 +71,7 @@ static int newton(const ncd__ghost_row *r, double x, double y, double *root) {
 }
 
 /* Principal arg of H_J(s) = G(s) / exp(l_J + c_J s), s = R e^{i th};
- * *graze = 1 when |H_J| < 1e-12 sum |terms|. */
+ * *graze = 1 when |H_J| < 1e-14 sum |terms|. */
 static double arg_h(const ncd__ghost_row *r, size_t J, double R, double th, int *graze) {
   double x = R * cos(th), y = R * sin(th), mx = 0.0;
   for (size_t j = 0; j < r->m; j++) {
@@ -86,7 +86,7 @@ static double arg_h(const ncd__ghost_row *r, size_t J, double R, double th, int 
     hi += w * sin(ph);
     as += w;
   }
-  if (hypot(hr, hi) < 1e-12 * as) *graze = 1;
+  if (hypot(hr, hi) < 1e-14 * as) *graze = 1;
   return atan2(hi, hr);
 }
 
@@ -94,6 +94,21 @@ static double wrap(double d) {
   while (d > M_PI) d -= 2 * M_PI;
   while (d < -M_PI) d += 2 * M_PI;
   return d;
+}
+
+/* Largest step h such that no term that can matter within the step turns by
+ * more than 1/2 rad relative to term J (a full relative turn could otherwise
+ * alias between a step and its halves). A term whose log-magnitude is more
+ * than R h + 36 below J's at the step start stays below e^-36 of it. */
+static double step_cap(const ncd__ghost_row *r, size_t J, double R, double x, double h) {
+  for (int it = 0; it < 4; it++) {
+    double e0 = r->l[J] + r->c[J] * x, dc = 0.0;
+    for (size_t j = 0; j < r->m; j++)
+      if (r->l[j] + r->c[j] * x - e0 >= -(R * h + 36.0)) dc = fmax(dc, fabs(r->c[j] - r->c[J]));
+    if (dc * R * h <= 0.5) break;
+    h = 0.5 / (dc * R);
+  }
+  return h;
 }
 
 long ncd__ghost_count_zeros(const ncd__ghost_row *r, double R) {
@@ -113,6 +128,7 @@ long ncd__ghost_count_zeros(const ncd__ghost_row *r, double R) {
       }
     }
     double a0 = arg_h(r, J, R, th, &graze);
+    h = step_cap(r, J, R, x, h);
     for (;;) {
       double t1 = th + h, tm = th + 0.5 * h;
       if (t1 > M_PI) t1 = M_PI;
@@ -132,12 +148,16 @@ long ncd__ghost_count_zeros(const ncd__ghost_row *r, double R) {
   return lround(total / M_PI);
 }
 
-/* count with a nudge away from grazed contours */
+/* count with a nudge away from grazed contours: outward by 1e-14, 1e-13, ...
+ * relative (spec 2.6 says about 1e-9, which would cost the bisection its
+ * 1e-9 accuracy) */
 static long count_nudged(const ncd__ghost_row *r, double *R) {
+  double e = 1e-14;
   for (int t = 0; t < 8; t++) {
     long n = ncd__ghost_count_zeros(r, *R);
     if (n >= 0) return n;
-    *R *= 1.0 + 1e-9;
+    *R *= 1.0 + e;
+    e *= 10.0;
   }
   return -1;
 }
@@ -177,22 +197,44 @@ static void try_pair(const ncd__ghost_row *r, size_t j, size_t k, double *best, 
   }
 }
 
-/* locate a zero near the circle |s| = R: Newton from the point of least
- * |G|/sum|terms| among 256 samples of the upper semicircle */
+/* locate the zero near the circle |s| = R: Newton from the 4 deepest local
+ * minima of |G|/sum|terms| among 2048 samples of the upper semicircle; the
+ * root of least modulus <= R (1 + 1e-9) wins */
 static int locate(const ncd__ghost_row *r, double R, double *root) {
-  double bx = R, by = 0.0, bv = INFINITY;
-  for (int i = 1; i < 256; i++) {
-    double th = M_PI * i / 256.0, g[2], as;
-    double x = R * cos(th), y = R * sin(th);
-    eval_g(r, x, y, g, NULL, &as);
-    double v = hypot(g[0], g[1]) / as;
-    if (v < bv) {
-      bv = v;
-      bx = x;
-      by = y;
+  enum { NS = 2048, NB = 4 };
+  double bv[NB], bt[NB], prev2 = INFINITY, prev = INFINITY;
+  for (int i = 0; i < NB; i++) bv[i] = INFINITY, bt[i] = 0.0;
+  for (int i = 1; i <= NS; i++) {
+    double v = INFINITY;
+    if (i < NS) {
+      double th = M_PI * i / NS, g[2], as;
+      eval_g(r, R * cos(th), R * sin(th), g, NULL, &as);
+      v = hypot(g[0], g[1]) / as;
+    }
+    if (prev < prev2 && prev <= v) { /* local minimum at i - 1 */
+      int w = 0;
+      for (int q = 1; q < NB; q++)
+        if (bv[q] > bv[w]) w = q;
+      if (prev < bv[w]) bv[w] = prev, bt[w] = M_PI * (i - 1) / NS;
+    }
+    prev2 = prev;
+    prev = v;
+  }
+  int ok = 0;
+  double best = INFINITY;
+  for (int q = 0; q < NB; q++) {
+    double t[2];
+    if (bv[q] < INFINITY && newton(r, R * cos(bt[q]), R * sin(bt[q]), t)) {
+      double m = hypot(t[0], t[1]);
+      if (m <= R * (1.0 + 1e-9) && m < best) {
+        best = m;
+        root[0] = t[0];
+        root[1] = t[1];
+        ok = 1;
+      }
     }
   }
-  return newton(r, bx, by, root);
+  return ok;
 }
 
 int ncd__ghost_row_exact(const ncd__ghost_row *r, double *rho, double *ghost) {
@@ -254,10 +296,10 @@ int ncd__ghost_row_exact(const ncd__ghost_row *r, double *rho, double *ghost) {
     if (n > 0) hi = R;
     else lo = R;
   }
-  double root[2];
+  double root[2] = {NAN, NAN};
   double res = hi;
-  if (locate(r, hi, root) && fabs(hypot(root[0], root[1]) - hi) <= 1e-9 * hi) {
-    res = hypot(root[0], root[1]);
+  if (locate(r, hi, root)) { /* a zero's modulus is an upper bound too */
+    res = fmin(hi, hypot(root[0], root[1]));
     gs[0] = root[0];
     gs[1] = root[1];
   } else {
