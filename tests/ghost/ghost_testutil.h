@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 /* F and F' at t = x + iy divided by exp(max_j Re(z_j + a_j t)); *as = sum |terms| */
-static void gt_eval(size_t k, const double *z, const double *a, long double x, long double y,
+static inline void gt_eval(size_t k, const double *z, const double *a, long double x, long double y,
                     long double *f, long double *fp, long double *as) {
   long double mx = -INFINITY;
   for (size_t j = 0; j < k; j++) {
@@ -39,21 +39,21 @@ static void gt_eval(size_t k, const double *z, const double *a, long double x, l
   *as = s;
 }
 
-static long double gt_arg(size_t k, const double *z, const double *a, long double R,
+static inline long double gt_arg(size_t k, const double *z, const double *a, long double R,
                           long double th) {
   long double f[2], as;
   gt_eval(k, z, a, R * cosl(th), R * sinl(th), f, NULL, &as);
   return atan2l(f[1], f[0]);
 }
 
-static long double gt_wrap(long double d) {
+static inline long double gt_wrap(long double d) {
   while (d > M_PI) d -= 2 * (long double)M_PI;
   while (d < -M_PI) d += 2 * (long double)M_PI;
   return d;
 }
 
 /* zeros of F inside |t| < R (winding number of F around the full circle) */
-static long gt_winding(size_t k, const double *z, const double *a, double R) {
+static inline long gt_winding(size_t k, const double *z, const double *a, double R) {
   long double th = 0, h = 1e-3L, total = 0, a0 = gt_arg(k, z, a, R, 0), amax = 0;
   const long double end = 2 * (long double)M_PI;
   for (size_t j = 0; j < k; j++) amax = fabsl(a[j]) > amax ? fabsl(a[j]) : amax;
@@ -79,7 +79,7 @@ static long gt_winding(size_t k, const double *z, const double *a, double R) {
 }
 
 /* Newton (long double) from t0; returns 1 with the root when |F| < 1e-13 sum|terms| */
-static int gt_newton(size_t k, const double *z, const double *a, long double x,
+static inline int gt_newton(size_t k, const double *z, const double *a, long double x,
                      long double y, long double *root) {
   for (int it = 0; it < 200; it++) {
     long double f[2], fp[2], as;
@@ -110,7 +110,7 @@ static int gt_newton(size_t k, const double *z, const double *a, long double x,
 
 /* smallest |root| found by Newton from an nr x nth polar grid of radius Rmax
  * (+INFINITY if none) */
-static double gt_brute(size_t k, const double *z, const double *a, double Rmax, int nr,
+static inline double gt_brute(size_t k, const double *z, const double *a, double Rmax, int nr,
                        int nth) {
   long double best = INFINITY;
   for (int i = 1; i <= nr; i++)
@@ -126,7 +126,7 @@ static double gt_brute(size_t k, const double *z, const double *a, double Rmax, 
 
 /* c[1..N] Taylor coefficients of log F(t) at 0 (c[0] unused): cumulants of
  * P(a = a_j) = softmax(z)_j with slopes centred and scaled (spec 2.7) */
-static void gt_taylor(size_t k, const double *z, const double *a, int N, long double *c) {
+static inline void gt_taylor(size_t k, const double *z, const double *a, int N, long double *c) {
   long double zm = -INFINITY, s = 0, mean = 0, lo = INFINITY, hi = -INFINITY;
   for (size_t j = 0; j < k; j++) {
     if (z[j] > zm) zm = z[j];
