@@ -97,7 +97,7 @@ static double wrap(double d) {
 }
 
 /* Largest step h such that no term that can matter within the step turns by
- * more than 1/2 rad relative to term J (a full relative turn could otherwise
+ * more than 1.5 rad relative to term J (a full relative turn could otherwise
  * alias between a step and its halves). A term whose log-magnitude is more
  * than R h + 36 below J's at the step start stays below e^-36 of it. */
 static double step_cap(const ncd__ghost_row *r, size_t J, double R, double x, double h) {
@@ -105,8 +105,8 @@ static double step_cap(const ncd__ghost_row *r, size_t J, double R, double x, do
     double e0 = r->l[J] + r->c[J] * x, dc = 0.0;
     for (size_t j = 0; j < r->m; j++)
       if (r->l[j] + r->c[j] * x - e0 >= -(R * h + 36.0)) dc = fmax(dc, fabs(r->c[j] - r->c[J]));
-    if (dc * R * h <= 0.5) break;
-    h = 0.5 / (dc * R);
+    if (dc * R * h <= 1.5) break;
+    h = 1.5 / (dc * R);
   }
   return h;
 }
@@ -135,7 +135,9 @@ long ncd__ghost_count_zeros(const ncd__ghost_row *r, double R) {
       double am = arg_h(r, J, R, tm, &graze), a1 = arg_h(r, J, R, t1, &graze);
       if (graze) return -1;
       double full = wrap(a1 - a0), half = wrap(am - a0) + wrap(a1 - am);
-      if (fabs(full) < M_PI / 8 && fabs(full - half) < 1e-6) {
+      /* a step whose wrapped change hides a full turn cannot agree with
+       * its halves to better than about 2 pi; 1e-3 leaves a wide margin */
+      if (fabs(full) < M_PI / 6 && fabs(full - half) < 1e-3) {
         total += r->c[J] * R * (sin(t1) - sin(th)) + half;
         th = t1;
         h *= 2.0;
@@ -198,10 +200,10 @@ static void try_pair(const ncd__ghost_row *r, size_t j, size_t k, double *best, 
 }
 
 /* locate the zero near the circle |s| = R: Newton from the 4 deepest local
- * minima of |G|/sum|terms| among 2048 samples of the upper semicircle; the
+ * minima of |G|/sum|terms| among 512 samples of the upper semicircle; the
  * root of least modulus <= R (1 + 1e-9) wins */
 static int locate(const ncd__ghost_row *r, double R, double *root) {
-  enum { NS = 2048, NB = 4 };
+  enum { NS = 512, NB = 4 };
   double bv[NB], bt[NB], prev2 = INFINITY, prev = INFINITY;
   for (int i = 0; i < NB; i++) bv[i] = INFINITY, bt[i] = 0.0;
   for (int i = 1; i <= NS; i++) {
@@ -279,7 +281,9 @@ int ncd__ghost_row_exact(const ncd__ghost_row *r, double *rho, double *ghost) {
       return NCD_OK;
     }
   }
-  /* step 7: bisection on N(R) > 0 over [L, hi] */
+  /* step 7: bisection on N(R) > 0 over [L, hi]; every few halvings, once the
+   * annulus is thin, try to polish a root near |s| = hi and certify it (this
+   * replaces most of the ~45 contour counts of a full bisection) */
   double lo = L * (1.0 - 1e-12), hi = U < INFINITY ? U * (1.0 - 1e-10) : 2.0 * L;
   if (!(U < INFINITY)) {
     for (int t = 0; t < 200; t++) {
@@ -290,22 +294,28 @@ int ncd__ghost_row_exact(const ncd__ghost_row *r, double *rho, double *ghost) {
       hi *= 2.0;
     }
   }
+  double root[2] = {NAN, NAN}, res = NAN;
   for (int it = 0; it < 200 && hi - lo > 1e-13 * hi; it++) {
+    if (hi - lo < 1e-3 * hi && it % 4 == 0 && locate(r, hi, root)) {
+      double m = hypot(root[0], root[1]), Rc = m * (1.0 - 1e-10);
+      if (m >= lo && count_nudged(r, &Rc) == 0) {
+        res = m;
+        break;
+      }
+      root[0] = root[1] = NAN;
+    }
     double R = 0.5 * (lo + hi);
     long n = count_nudged(r, &R);
     if (n > 0) hi = R;
     else lo = R;
   }
-  double root[2] = {NAN, NAN};
-  double res = hi;
-  if (locate(r, hi, root)) { /* a zero's modulus is an upper bound too */
-    res = fmin(hi, hypot(root[0], root[1]));
-    gs[0] = root[0];
-    gs[1] = root[1];
-  } else {
-    gs[0] = NAN;
-    gs[1] = NAN;
+  if (isnan(res)) {
+    res = hi;
+    if (locate(r, hi, root)) res = fmin(hi, hypot(root[0], root[1])); /* a zero: upper bound */
+    else root[0] = root[1] = NAN;
   }
+  gs[0] = root[0];
+  gs[1] = root[1];
   *rho = fmax(res, L) / r->delta;
   if (ghost) {
     ghost[0] = gs[0] / r->delta;

@@ -4,7 +4,7 @@
  * batch exact radius min_i rho*_i by branch and bound over samples (2.6, last
  * paragraph): samples in increasing order of pi/Delta_i, skipped once that
  * bound, then the unmerged tilt, then the merged tilt reach the best exact
- * value so far.
+ * value so far, or when the argument principle finds no zero inside it.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -68,6 +68,10 @@ NCD_API int ncd_ghost_radius_exact_ex(size_t n, size_t k, const double *z, size_
     ncd__ghost_row_set(&row, k, zi, ai, s, s);
     double lb = ncd__ghost_row_tilt(&row), r;
     if (lb >= best) continue;
+    if (best < INFINITY) { /* no zero inside the best radius: skip (one contour) */
+      double R = best * row.delta * (1.0 - 1e-12);
+      if (row.m >= 3 && R > lb * row.delta && ncd__ghost_count_zeros(&row, R) == 0) continue;
+    }
     ncd__ghost_row_exact(&row, &r, gi);
     if (r < best || (r == best && i < arg)) {
       best = r;

@@ -115,7 +115,7 @@ START_TEST(ordering_random) {
    * rho (1e-12) and outside the strip |Im t| < pi/Delta */
   ncd_test_rng r;
   ncd_test_seed(&r, 5);
-  int cases = ncd_test_level() == 0 ? 300 : ncd_test_level() == 1 ? 2000 : 10000;
+  int cases = ncd_test_level() == 0 ? 100 : ncd_test_level() == 1 ? 2000 : 10000;
   double z[200], a[200], g[2];
   const double zsc[] = {0.1, 1, 3, 10, 100, 1000};
   for (int t = 0; t < cases; t++) {
@@ -143,7 +143,7 @@ START_TEST(brute_force_small) {
    * |t| <= 1.6 rho (spec 2.6 "Verified against brute force"); rtol 1e-9 */
   ncd_test_rng r;
   ncd_test_seed(&r, 17);
-  int cases = ncd_test_level() == 0 ? 15 : 80;
+  int cases = ncd_test_level() == 0 ? 5 : 80;
   double z[8], a[8], g[2];
   for (int t = 0; t < cases; t++) {
     size_t k = 3 + (size_t)(t % 6);
@@ -162,7 +162,7 @@ START_TEST(winding_numbers) {
    * double by an integrator independent of the library's. */
   ncd_test_rng r;
   ncd_test_seed(&r, 23);
-  int cases = ncd_test_level() == 0 ? 10 : 60;
+  int cases = ncd_test_level() == 0 ? 4 : 60;
   double z[60], a[60], g[2];
   for (int t = 0; t < cases; t++) {
     size_t k = 3 + (size_t)(ncd_test_uniform(&r) * 57);
