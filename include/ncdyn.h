@@ -158,7 +158,8 @@ NCD_API int ncd_ghost_radius_exact(size_t n, size_t k, const double *z, size_t l
  * ghost[1] > 0 (the conjugate is a zero too; +INFINITY twice when *rho is
  * +INFINITY; NaN twice in the rare case the bisection fallback could not
  * polish a root, *rho is still certified). Statuses as
- * ncd_ghost_radius_exact, plus NCD_EINVAL for T not finite and > 0.
+ * ncd_ghost_radius_exact, plus NCD_EINVAL for T not finite and > 0 or when
+ * z/T or a/T overflows (checked after the NaN/Inf scan).
  */
 NCD_API int ncd_ghost_radius_exact_ex(size_t n, size_t k, const double *z, size_t ldz,
                                       const double *a, size_t lda, double temperature,

@@ -39,6 +39,10 @@ NCD_API int ncd_ghost_radius_exact_ex(size_t n, size_t k, const double *z, size_
                                       double *rho, size_t *argmin, double *ghost) {
   NCD_TRY(check_zt(n, k, z, ldz, a, lda, temperature, rho));
   double s = 1.0 / temperature;
+  if (temperature < 1.0) /* z/T and a/T must stay finite */
+    for (size_t i = 0; i < n; i++)
+      for (size_t j = 0; j < k; j++)
+        if (!isfinite(s * z[i * ldz + j]) || !isfinite(s * a[i * lda + j])) return NCD_EINVAL;
   key *keys = ncd__malloc_array(n, sizeof *keys);
   ncd__ghost_row row;
   if (!keys) return NCD_ENOMEM;

@@ -78,9 +78,11 @@ static inline long gt_winding(size_t k, const double *z, const double *a, double
   return lroundl(total / (2 * (long double)M_PI));
 }
 
-/* Newton (long double) from t0; returns 1 with the root when |F| < 1e-13 sum|terms| */
+/* Newton (long double) from t0; returns 1 with the root when, once the steps
+ * stall below 1e-15 relative (valgrind runs long double as double, so not
+ * lower), |F| < 1e-11 sum|terms| */
 static inline int gt_newton(size_t k, const double *z, const double *a, long double x,
-                     long double y, long double *root) {
+                            long double y, long double *root) {
   for (int it = 0; it < 200; it++) {
     long double f[2], fp[2], as;
     gt_eval(k, z, a, x, y, f, fp, &as);
@@ -95,9 +97,9 @@ static inline int gt_newton(size_t k, const double *z, const double *a, long dou
     }
     x -= dx;
     y -= dy;
-    if (len < 1e-17L * (1 + hypotl(x, y))) {
+    if (len < 1e-15L * (1 + hypotl(x, y)) || it == 199) {
       gt_eval(k, z, a, x, y, f, NULL, &as);
-      if (hypotl(f[0], f[1]) < 1e-13L * as) {
+      if (hypotl(f[0], f[1]) < 1e-11L * as) {
         root[0] = x;
         root[1] = y;
         return 1;

@@ -335,6 +335,7 @@ START_TEST(bad_input) {
   ck_assert_status(ncd_ghost_radius_exact_ex(2, 2, z, 2, a, 2, 0.0, &rho, &am, g), NCD_EINVAL);
   ck_assert_status(ncd_ghost_radius_exact_ex(2, 2, z, 2, a, 2, NAN, &rho, &am, g), NCD_EINVAL);
   ck_assert_status(ncd_ghost_radius_exact_ex(2, 2, z, 2, a, 2, -1.0, &rho, &am, g), NCD_EINVAL);
+  ck_assert_status(ncd_ghost_radius_exact_ex(2, 2, z, 2, a, 2, 1e-308, &rho, &am, g), NCD_EINVAL);
   ck_assert_status(ncd_ghost_radius_tilt(2, 2, z, 2, a, 1, &rho, &am), NCD_EINVAL);
   ck_assert_status(ncd_ghost_rho_exact(1, z, a, &rho, g), NCD_EINVAL);
   ck_assert_status(ncd_ghost_rho_exact(2, z, NULL, &rho, g), NCD_EINVAL);
