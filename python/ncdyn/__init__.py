@@ -16,7 +16,7 @@ from ._lib import (Error, FormatError, InvalidArgument, IOFailure, LibraryNotFou
                    MissingFunction, NoConvergence, NoMemory, NonFinite, NotSupported,
                    Singular, library_path, strerror, use_library, version)
 from .cpath import MSEDecomposition, cpath_omega, ls_classifier, mse_decompose
-from .ghost import ghost_radius_bound, ghost_radius_exact
+from .ghost import ghost_radius_bound, ghost_radius_exact, ghost_step_scale
 from .initializers import HADAMARD_KINDS, hadamard, hadamard_supported, simplex_etf, stiefel
 from .losses import ce_loss, log_softmax, mse_loss, softmax
 from .metrics import ACC_CLASS_SCATTER, ACC_SCATTER, METRICS, Accumulator, nc_metrics
@@ -35,7 +35,7 @@ __all__ = [
     "softmax", "log_softmax", "ce_loss", "mse_loss",
     "hadamard", "simplex_etf", "stiefel", "hadamard_supported", "HADAMARD_KINDS",
     "cpath_omega", "ls_classifier", "mse_decompose", "MSEDecomposition",
-    "ghost_radius_bound", "ghost_radius_exact",
+    "ghost_radius_bound", "ghost_radius_exact", "ghost_step_scale",
     "METRICS", "ACC_SCATTER", "ACC_CLASS_SCATTER", "nc_metrics", "Accumulator",
     "UFM", "UFM_PARAMS", "UFM_STATS", "LOSSES", "STEP_POLICIES",
 ]

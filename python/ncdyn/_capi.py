@@ -56,13 +56,18 @@ SIGS = {
     "ncd_ufm_get_stat": (c_int, [P, c_int, PD]),
     "ncd_ufm_objective": (c_int, [P, P, Z, P, Z, P, PD, P, Z, P, Z, P]),
     "ncd_ufm_train": (c_int, [P, Z, P, Z, P, Z, P, P, P]),
+    # additions beyond the contract, used where the library has them
+    "ncd_ghost_step_scale": (c_int, [D, D, D, D, c_int, PD]),
+    "ncd_ufm_jvp": (c_int, [P, P, Z, P, Z, P, Z, P, Z, P, P, Z]),
 }
 # twins with the same argument list (float32 data / int64 labels)
 for _name in ("ncd_softmax", "ncd_log_softmax", "ncd_ce_loss", "ncd_mse_loss",
               "ncd_hadamard", "ncd_simplex_etf", "ncd_stiefel",
-              "ncd_ghost_radius_bound", "ncd_nc_acc_update"):
+              "ncd_ghost_radius_bound", "ncd_nc_acc_update", "ncd_nc_metrics",
+              "ncd_ls_classifier", "ncd_mse_decompose"):
     SIGS[_name + "_f32"] = SIGS[_name]
-for _name in ("ncd_nc_acc_update", "ncd_nc_metrics", "ncd_ce_loss", "ncd_mse_loss"):
+for _name in ("ncd_nc_acc_update", "ncd_nc_metrics", "ncd_nc_acc_update_f32",
+              "ncd_nc_metrics_f32"):
     SIGS[_name + "_i64"] = SIGS[_name]
 
 

@@ -42,13 +42,14 @@ def ls_classifier(h, y, lam=0.0, k=None):
     (lam/2)(||W||_F^2 + ||b||^2) for n x d features h and labels y (k inferred
     as max(y) + 1 unless given). Singular when the regularized system is
     numerically singular (CP-7)."""
-    ha, hp, ldh, _ = _arrays.matrix(h, "h")
+    ha, hp, ldh, f32 = _arrays.matrix(h, "h", f32=_capi.has("ncd_ls_classifier_f32"))
     n, d = ha.shape
     ya, yp, _ = _arrays.labels(y, n)
     k = _arrays.n_classes(ya, k)
     w = np.empty((k, d))
     b = np.empty(k)
-    _capi.call("ncd_ls_classifier", n, d, k, hp, ldh, yp, float(lam), w.ctypes.data,
+    _capi.call("ncd_ls_classifier_f32" if f32 else "ncd_ls_classifier", n, d, k, hp,
+               ldh, yp, float(lam), w.ctypes.data,
                max(d, 1), b.ctypes.data)
     return w, b
 
@@ -56,7 +57,7 @@ def ls_classifier(h, y, lam=0.0, k=None):
 def mse_decompose(h, y, w, b=None, lam=0.0):
     """MSEDecomposition(L, L_NC1, L_NC23, L_LS_perp) of Theorems 1-2 for the k x d
     classifier w and bias b (None: zero bias); classes must be balanced."""
-    ha, hp, ldh, _ = _arrays.matrix(h, "h")
+    ha, hp, ldh, f32 = _arrays.matrix(h, "h", f32=_capi.has("ncd_mse_decompose_f32"))
     n, d = ha.shape
     wa, wp, ldw, _ = _arrays.matrix(w, "w")
     k = wa.shape[0]
@@ -65,6 +66,7 @@ def mse_decompose(h, y, w, b=None, lam=0.0):
     ya, yp, _ = _arrays.labels(y, n)
     ba, bp = _arrays.vector(b, "b", k) if b is not None else (None, None)
     out = np.empty(4)
-    _capi.call("ncd_mse_decompose", n, d, k, hp, ldh, yp, wp, ldw, bp, float(lam),
+    _capi.call("ncd_mse_decompose_f32" if f32 else "ncd_mse_decompose", n, d, k, hp,
+               ldh, yp, wp, ldw, bp, float(lam),
                out.ctypes.data)
     return MSEDecomposition(*map(float, out))

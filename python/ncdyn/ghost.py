@@ -6,7 +6,7 @@ from ctypes import byref, c_double, c_size_t
 
 from . import _arrays, _capi, _lib
 
-__all__ = ["ghost_radius_bound", "ghost_radius_exact"]
+__all__ = ["ghost_radius_bound", "ghost_radius_exact", "ghost_step_scale"]
 
 
 def ghost_radius_bound(a):
@@ -33,3 +33,19 @@ def ghost_radius_exact(z, a):
     _capi.call("ncd_ghost_radius_exact", za.shape[0], za.shape[1], zp, ldz, ap, lda,
                byref(rho))
     return rho.value
+
+
+def ghost_step_scale(lr, unit_norm, rho, r_target=1.0, mode="capped"):
+    """The learning rate of the rho controller (spec/ghosts.md 3.1): for a
+    unit-LR proposal of norm unit_norm with radius rho along it, capped mode
+    gives min(lr, r_target rho / unit_norm), set mode r_target rho / unit_norm
+    (lr when unit_norm < 1e-12 or rho is inf). Needs ncd_ghost_step_scale (an
+    addition beyond the contract)."""
+    modes = ("capped", "set")
+    if mode not in modes:
+        raise _lib.invalid("mode must be 'capped' or 'set', got %r" % (mode,),
+                           "ncd_ghost_step_scale")
+    out = c_double()
+    _capi.call("ncd_ghost_step_scale", float(lr), float(unit_norm), float(rho),
+               float(r_target), modes.index(mode), byref(out))
+    return out.value

@@ -46,20 +46,21 @@ def nc_metrics(h, y, w=None, b=None, k=None):
     """{name: value} for every metric of METRICS on the n x d features h with
     labels y, classifier w (k x d, optional) and bias b (k, optional; None = no
     bias). NaN where undefined (no w, a 0/0). k is w's row count, else the given
-    k, else max(y) + 1; every class needs a sample. float32 h is converted to
-    float64 (one copy): ncd_nc_metrics has no float32 twin."""
-    ha, hp, ldh, _ = _arrays.matrix(h, "h")
+    k, else max(y) + 1; every class needs a sample. float32 h goes zero-copy to
+    ncd_nc_metrics_f32 and int64 labels to the _i64 twins where the library has
+    them (else they are converted once)."""
+    ha, hp, ldh, f32 = _arrays.matrix(h, "h", f32=_capi.has("ncd_nc_metrics_f32"))
     n, d = ha.shape
     kw, keep, wp, ldw, bp = _classifier(w, b, d, "ncd_nc_metrics")
-    i64 = _capi.has("ncd_nc_metrics_i64")
-    ya, yp, is64 = _arrays.labels(y, n, i64=i64)
+    name = "ncd_nc_metrics_f32" if f32 else "ncd_nc_metrics"
+    ya, yp, is64 = _arrays.labels(y, n, i64=_capi.has(name + "_i64"))
     if kw is not None:
         if k is not None and int(k) != kw:
             raise _lib.invalid("k=%d but w has %d rows" % (k, kw), "ncd_nc_metrics")
         k = kw
     k = _arrays.n_classes(ya, k)
     out = np.empty(len(METRICS))
-    _capi.call("ncd_nc_metrics_i64" if is64 else "ncd_nc_metrics", n, d, k, hp, ldh, yp,
+    _capi.call(name + "_i64" if is64 else name, n, d, k, hp, ldh, yp,
                wp, ldw, bp, out.ctypes.data, len(METRICS))
     return _as_dict(out)
 

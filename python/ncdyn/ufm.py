@@ -165,6 +165,28 @@ class UFM:
                    None if gb is None else gb.ctypes.data)
         return f.value, gw, gh, gb
 
+    def jvp(self, w, h, dw=None, dh=None, db=None):
+        """The n x k logit derivative a = H dW^T + dH W^T + 1 db^T along the step
+        (dw, dh, db) at (w, h) (spec U-7; None blocks are zero). Needs
+        ncd_ufm_jvp (an addition beyond the contract)."""
+        wa, wp, ldw, ha, hp, ldh = self._check_shapes(w, h, "ncd_ufm_jvp")
+        keep, args = [], []
+        for x, name, shape in ((dw, "dw", (self._k, self._d)), (dh, "dh", (self._n, self._d))):
+            if x is None:
+                args += [None, 0]
+                continue
+            xa, xp, ld, _ = _arrays.matrix(x, name)
+            if xa.shape != shape:
+                raise _lib.invalid("%s must have shape %s, got %s" % (name, shape, xa.shape),
+                                   "ncd_ufm_jvp")
+            keep.append(xa)
+            args += [xp, ld]
+        dba, dbp = _arrays.vector(db, "db", self._k) if db is not None else (None, None)
+        a = np.empty((self._n, self._k))
+        _capi.call("ncd_ufm_jvp", self._handle(), wp, ldw, hp, ldh, *args, dbp,
+                   a.ctypes.data, max(self._k, 1))
+        return a
+
     def train(self, steps, w, h, b=None, callback=None):
         """Run `steps` gradient steps in place on w (k x d), h (n x d) and b (k;
         None when the bias is not trained). Arrays that are float64 with
