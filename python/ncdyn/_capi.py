@@ -87,3 +87,30 @@ def call(name, *args):
 
 def has(name):
     return _lib.lib().has(name)
+
+
+class Handle:
+    """Owner of one opaque C object (ncd_nc_acc, ncd_ufm): frees it once, on
+    close() or garbage collection; _handle() raises on a closed object."""
+
+    __slots__ = ("_h", "_free", "__weakref__")
+    _free_name = None
+
+    def _own(self, h):
+        self._h = h
+        self._free = fn(self._free_name)
+
+    def close(self):
+        """Free the C object now (later calls raise InvalidArgument)."""
+        h = getattr(self, "_h", None)
+        if h is not None and h.value:
+            self._free(h)
+        self._h = None
+
+    __del__ = close
+
+    def _handle(self):
+        h = getattr(self, "_h", None)
+        if h is None or not h.value:
+            raise _lib.invalid("%s is closed" % type(self).__name__)
+        return h

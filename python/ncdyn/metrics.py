@@ -25,7 +25,7 @@ ACC_CLASS_SCATTER = 2
 
 
 def _as_dict(out):
-    return {name: float(v) for name, v in zip(METRICS, out)}
+    return dict(zip(METRICS, out.tolist()))
 
 
 def _classifier(w, b, d, fname):
@@ -69,7 +69,7 @@ def _load_accumulator(data):
     return Accumulator.load(data)
 
 
-class Accumulator:
+class Accumulator(_capi.Handle):
     """Streaming, mergeable, serializable NC metrics (ncd_nc_acc).
 
     Accumulator(d, k, flags=0): flags is 0 or ACC_SCATTER | ACC_CLASS_SCATTER.
@@ -80,7 +80,8 @@ class Accumulator:
     between processes and machines. A rejected call leaves the state as it was.
     """
 
-    __slots__ = ("_h", "_d", "_k", "_free", "__weakref__")
+    __slots__ = ("_d", "_k")
+    _free_name = "ncd_nc_acc_free"
 
     def __init__(self, d, k, flags=0):
         d, k, flags = int(d), int(k), int(flags)
@@ -92,9 +93,8 @@ class Accumulator:
         self._adopt(h, d, k)
 
     def _adopt(self, h, d, k):
-        self._h = h
+        self._own(h)
         self._d, self._k = d, k
-        self._free = _capi.fn("ncd_nc_acc_free")
 
     @property
     def d(self):
@@ -105,19 +105,6 @@ class Accumulator:
     def k(self):
         """Number of classes."""
         return self._k
-
-    def __del__(self):
-        h = getattr(self, "_h", None)
-        if h is not None and h.value:
-            self._free(h)
-            self._h = None
-
-    close = __del__
-
-    def _handle(self):
-        if self._h is None or not self._h.value:
-            raise _lib.invalid("accumulator is closed")
-        return self._h
 
     def set_classifier(self, w, b=None):
         """Copy the k x d classifier w and bias b (None: zero) into the state;

@@ -55,7 +55,7 @@ def _decode(name, value):
     return value
 
 
-class UFM:
+class UFM(_capi.Handle):
     """The UFM objective f = loss(H W^T + 1 b^T, y) + (lambda_w/2)||W||^2 +
     (lambda_h/2)||H||^2 + (lambda_b/2)||b||^2 (ncd_ufm).
 
@@ -65,7 +65,8 @@ class UFM:
     step_policy="ghost", r_target=0.5. W is k x d, H is n x d, b has k values.
     """
 
-    __slots__ = ("_h", "_n", "_d", "_k", "_free", "__weakref__")
+    __slots__ = ("_n", "_d", "_k")
+    _free_name = "ncd_ufm_free"
 
     def __init__(self, y, d, k=None, **params):
         ya, yp, _ = _arrays.labels(y, _arrays.to_numpy(y).shape[0])
@@ -75,26 +76,13 @@ class UFM:
             raise _lib.invalid("d and k must be >= 0", "ncd_ufm_create")
         h = c_void_p()
         _capi.call("ncd_ufm_create", n, d, k, yp, byref(h))
-        self._h, self._n, self._d, self._k = h, n, d, k
-        self._free = _capi.fn("ncd_ufm_free")
+        self._own(h)
+        self._n, self._d, self._k = n, d, k
         self.set(**params)
-
-    def __del__(self):
-        h = getattr(self, "_h", None)
-        if h is not None and h.value:
-            self._free(h)
-            self._h = None
-
-    close = __del__
 
     n = property(lambda self: self._n, doc="number of samples")
     d = property(lambda self: self._d, doc="feature dimension")
     k = property(lambda self: self._k, doc="number of classes")
-
-    def _handle(self):
-        if self._h is None or not self._h.value:
-            raise _lib.invalid("UFM is closed")
-        return self._h
 
     def set(self, **params):
         """Set parameters by name (UFM_PARAMS); loss and step_policy also take
