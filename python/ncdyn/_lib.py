@@ -30,9 +30,11 @@ OK, EINVAL, ENONFINITE, ENOMEM, ESINGULAR, ENOTSUP, ENOCONV, EIO, EFORMAT = rang
 class Error(Exception):
     """Base of every error the package raises for an ncd_status.
 
-    ``status`` is the C status code, ``function`` the C function that returned it
-    (or None for a check made in Python), ``str(e)`` is ncd_strerror(status),
-    followed by ": detail" when the package adds a detail."""
+    ``str(e)`` is always ncd_strerror(status); ``e.status`` is the C status code,
+    ``e.function`` the C function that returned it (None for a check made in
+    Python before the call) and ``e.detail`` what the package adds (which
+    argument, which shape), also attached as an exception note so tracebacks
+    show it."""
 
     status = None
 
@@ -42,10 +44,11 @@ class Error(Exception):
             self.status = status
         self.function = function
         self.detail = detail
-
-    def __str__(self):
-        msg = self.args[0] if self.args else ""
-        return msg if not self.detail else "%s: %s" % (msg, self.detail)
+        if detail:
+            if hasattr(self, "add_note"):  # Python >= 3.11
+                self.add_note(detail)
+            else:
+                self.__notes__ = [detail]
 
 
 class InvalidArgument(Error, ValueError):
@@ -88,11 +91,19 @@ class FormatError(Error, ValueError):
     status = EFORMAT
 
 
-class MissingFunction(NotSupported, AttributeError):
+class _Explained:
+    """Errors that are not a status of a C call: str() includes the detail."""
+
+    def __str__(self):
+        msg = self.args[0] if self.args else ""
+        return "%s: %s" % (msg, self.detail) if self.detail else msg
+
+
+class MissingFunction(_Explained, NotSupported, AttributeError):
     """The loaded libncdyn has no such C function (an older build)."""
 
 
-class LibraryNotFound(Error, OSError):
+class LibraryNotFound(_Explained, Error, OSError):
     """libncdyn.so could not be found or loaded."""
 
 

@@ -62,6 +62,14 @@ def test_unknown_status_is_base_error():
     _lib.check(0)  # OK raises nothing
 
 
+def test_python_side_checks_keep_the_strerror_message():
+    with pytest.raises(ncdyn.InvalidArgument) as ei:
+        ncdyn.ghost_radius_bound(np.ones(3))
+    e = ei.value
+    assert str(e) == _c_strerror(1) and e.function is None
+    assert "2-D" in e.detail and e.detail in getattr(e, "__notes__", [])
+
+
 def test_python_exception_bases():
     assert issubclass(ncdyn.InvalidArgument, ValueError)
     assert issubclass(ncdyn.NoMemory, MemoryError)
