@@ -92,6 +92,27 @@ def test_import_never_loads_and_missing_library_raises_on_call():
     assert r.stdout.strip() == "LNF True"
 
 
+def test_loader_finds_library_beside_installed_package(tmp_path):
+    """`make install` layout: <libdir>/python3/dist-packages/ncdyn and
+    <libdir>/libncdyn.so.0, with neither NCDYN_LIBRARY nor pkg-config."""
+    import shutil
+    lib = tmp_path / "lib"
+    pkg = lib / "python3" / "dist-packages" / "ncdyn"
+    shutil.copytree(os.path.dirname(ncdyn.__file__), pkg,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    os.symlink(os.path.realpath(_lib.lib().path), lib / "libncdyn.so.0")
+    (tmp_path / "pc").mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("NCDYN_LIBRARY", "PYTHONPATH")}
+    env.update(PYTHONPATH=str(pkg.parent), PKG_CONFIG_LIBDIR=str(tmp_path / "pc"),
+               PKG_CONFIG_PATH="")
+    r = subprocess.run([sys.executable, "-c", "import ncdyn; print(ncdyn.library_path()); "
+                        "print(ncdyn.ghost_radius_bound([[0.0, 1.0]]))"],
+                       env=env, capture_output=True, text=True, timeout=60, cwd=str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    path, res = r.stdout.split("\n")[:2]
+    assert path == str(lib / "libncdyn.so.0") and res == repr((math.pi, 0))
+
+
 @pytest.fixture
 def probe(tmp_path):
     try:
