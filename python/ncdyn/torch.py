@@ -119,8 +119,9 @@ def collect_nc_metrics(model, feature_module, loader, classifier=None, k=None,
     the classifier read from `classifier` (an nn.Linear; default: the model's
     last nn.Linear). streaming=True runs the loop twice through an Accumulator
     (constant memory; pass 1, begin_pass2, pass 2 for NC4 and the margins);
-    streaming=False gathers the features and calls nc_metrics once. The model is
-    put in eval mode and restored afterwards."""
+    streaming=False gathers the features and calls nc_metrics once. `loader`
+    must be re-iterable for streaming (a DataLoader or a list; any order in each
+    pass). The model is put in eval mode and restored afterwards."""
     lin = classifier if classifier is not None else final_linear(model)
     w, b = classifier_arrays(lin)
     k = w.shape[0] if k is None else int(k)
