@@ -58,11 +58,10 @@ static int ghost_lr(ncd_ufm *u, const double *w, size_t ldw, const double *h, si
   double rho_v; /* radius along v in units of its own length */
   NCD_TRY(ncd_ghost_radius_bound(u->n, u->k, a, u->k, &rho_v, NULL));
   double rho = rho_v * vnorm; /* along the unit direction */
-  double cap = rt * rho_v;    /* = r_target rho / ||u|| */
-  if (policy == NCD_STEP_GHOST)
-    *lr_eff = cap < lr ? cap : lr;
-  else if (isfinite(cap) && cap > 0)
-    *lr_eff = cap;
+  if (rho > 0.0 && isfinite(vnorm)) /* the controller arithmetic of the ghost layer */
+    NCD_TRY(ncd_ghost_step_scale(lr, vnorm, rho, rt, policy == NCD_STEP_GHOST_SET, lr_eff));
+  else if (policy == NCD_STEP_GHOST) /* spread overflowed: radius 0, no safe step */
+    *lr_eff = 0.0;
   u->stat[NCD_STAT_RHO] = rho;
   u->stat[NCD_STAT_R] = *lr_eff * vnorm / rho;
   return NCD_OK;
