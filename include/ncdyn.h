@@ -136,6 +136,147 @@ NCD_API int ncd_ghost_radius_bound_f32(size_t n, size_t k, const float *a, size_
 
 
 /* ==== section 6: neural-collapse metrics =================================== */
+/*
+ * Neural-collapse measurements of features h (n x d, one sample per row) with
+ * labels y in [0, k) and an optional linear classifier w (k x d, one class per
+ * row) with bias b (k). Notation (spec/metrics.md section 1): mu_c the class
+ * means, mu_G the mean of all n samples, Mbar (k x d) the centred class means
+ * (row c = mu_c - mu_G), Sigma_W = (1/n) sum_i (h_i - mu_{y_i})(h_i - mu_{y_i})^T,
+ * Sigma_B = Mbar^T Mbar / k, v_c = mean over class c of ||h_i - mu_c||^2.
+ * Exact definitions, peer variants and numerics: docs/metrics.md.
+ */
+
+/**
+ * The metrics computed by ncd_nc_metrics, in output order. Values are fixed by
+ * the API contract; new metrics are only ever appended before NCD_METRIC_COUNT.
+ */
+typedef enum ncd_metric {
+  NCD_NC1 = 0,        /**< tr(Sigma_W Sigma_B^+) / K                                    */
+  NCD_NC2_EQUINORM_H, /**< std/mean over classes of ||mu_c - mu_G||                       */
+  NCD_NC2_EQUINORM_W, /**< std/mean over classes of ||w_c||                               */
+  NCD_NC2_EQUIANGLE_H,/**< std over c != c' of cos(mu_c - mu_G, mu_c' - mu_G)             */
+  NCD_NC2_MAXANGLE_H, /**< mean over c != c' of |cos(mu_c - mu_G, mu_c' - mu_G) + 1/(K-1)| */
+  NCD_NC2_ETF_H,      /**< || G/||G||_F - (I - 11^T/K)/sqrt(K-1) ||_F, G = Mbar Mbar^T     */
+  NCD_NC2_ETF_W,      /**< same with G = W W^T                                           */
+  NCD_NC3,            /**< same with G = W Mbar^T (Zhu et al. / Zhou et al. eq. 8)        */
+  NCD_NC3_DUALITY,    /**< || W/||W||_F - Mbar/||Mbar||_F ||_F^2 (Papyan et al.)           */
+  NCD_NC4,            /**< fraction of samples where argmax_c(W h + b) != argmin_c ||h - mu_c|| */
+  NCD_ACCURACY,       /**< fraction of samples where argmax_c(W h + b) == y                */
+  NCD_NC1_TRACE_RATIO,/**< tr(Sigma_W) / tr(Sigma_B)                      (metrics.md §3)  */
+  NCD_NC1_CDNV,       /**< mean over pairs c < c' of (v_c + v_c') / (2 ||mu_c - mu_c'||^2) */
+  NCD_NC1_PINV_RANK,  /**< number of singular values of Sigma_B kept by the pseudo-inverse */
+  NCD_COSMARGIN_MEAN, /**< mean over samples of the cosine margin (Zhou et al. §4)         */
+  NCD_COSMARGIN_MIN,  /**< minimum over samples of the cosine margin                       */
+  NCD_NUMRANK_H,      /**< mean over classes of ||H_c||_*^2 / ||H_c||_F^2                   */
+  NCD_SNR_MIN,        /**< smallest of the min(k-1, d) largest singular values of           */
+  NCD_SNR_MAX,        /**<   Sigma_W^{-1/2} Mbar^T, and the largest (NaN if Sigma_W singular) */
+  NCD_METRIC_COUNT    /**< grows as metrics are added; never reorder the ones above      */
+} ncd_metric;
+
+/**
+ * All neural-collapse metrics of features h (n x d, row-major, leading dimension
+ * ldh >= d) with labels y (n values in [0, k)), classifier w (k x d, ldw >= d,
+ * or NULL) and bias b (k values, or NULL for no bias). out[i] receives metric i
+ * (enum ncd_metric) for i < nout; indices >= NCD_METRIC_COUNT receive NaN.
+ * Metrics that need w are NaN when w is NULL; a metric whose formula divides by
+ * zero is NaN (status NCD_OK). The pseudo-inverse of Sigma_B keeps the singular
+ * values sigma_i > max(k, d) * DBL_EPSILON * sigma_1; if Sigma_B = 0, NC1 = 0.
+ * Ties in argmax/argmin go to the lowest class index, judged on double scores.
+ * Cost: metrics below NCD_NC1_TRACE_RATIO use at most two passes over h and no
+ * d x d matrix (NC1 through the thin SVD of Mbar); NCD_NUMRANK_H (nout > 16)
+ * adds one pass and k d x d eigenproblems, NCD_SNR_* (nout > 17) a SYRK.
+ * Statuses: NCD_EINVAL (NULL h or y, n or d = 0, k < 2, ld too small, label out
+ * of range, a class without samples, out NULL with nout > 0), NCD_ENONFINITE
+ * (NaN/Inf in h, w or b), NCD_ENOMEM, NCD_ENOCONV (LAPACK failed).
+ */
+NCD_API int ncd_nc_metrics(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                           const int32_t *y, const double *w, size_t ldw, const double *b,
+                           double *out, size_t nout);
+
+/** float32 twin of ncd_nc_metrics: h is float (n x d, ldh); it is converted to
+ *  double block by block (never whole), all arithmetic in double; the result
+ *  equals ncd_nc_metrics on the converted array. Same statuses. */
+NCD_API int ncd_nc_metrics_f32(size_t n, size_t d, size_t k, const float *h, size_t ldh,
+                               const int32_t *y, const double *w, size_t ldw,
+                               const double *b, double *out, size_t nout);
+
+/** int64-label twin of ncd_nc_metrics (torch's default label type); labels must
+ *  lie in [0, k). Same statuses. */
+NCD_API int ncd_nc_metrics_i64(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                               const int64_t *y, const double *w, size_t ldw,
+                               const double *b, double *out, size_t nout);
+
+/** float32 features with int64 labels: ncd_nc_metrics_f32 and
+ *  ncd_nc_metrics_i64 combined. Same statuses. */
+NCD_API int ncd_nc_metrics_f32_i64(size_t n, size_t d, size_t k, const float *h,
+                                   size_t ldh, const int64_t *y, const double *w,
+                                   size_t ldw, const double *b, double *out, size_t nout);
+
+/**
+ * Options of the one-shot calls ending in _ex and of the vector calls. A
+ * zero-initialised struct (or a NULL pointer) gives the api.md defaults.
+ */
+typedef struct ncd_nc_options {
+  /** Relative cut of the pseudo-inverse of Sigma_B: keep sigma_i > pinv_rtol *
+   *  sigma_1. 0 selects the default max(k, d) * DBL_EPSILON; must be in [0, 1). */
+  double pinv_rtol;
+  /** 0 (default): mu_G is the mean of all samples (Papyan et al., api.md);
+   *  1: mu_G is the unweighted mean of the class means, as rhubarbwu/
+   *  neural-collapse and the Han-Papyan-Donoho notebook compute it (equal for
+   *  balanced classes). Affects every metric that uses Mbar or mu_G. */
+  int unweighted_centre;
+} ncd_nc_options;
+
+/** ncd_nc_metrics with options (opt NULL: defaults). NCD_EINVAL also for an
+ *  option out of range. Otherwise identical, same statuses. */
+NCD_API int ncd_nc_metrics_ex(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                              const int32_t *y, const double *w, size_t ldw,
+                              const double *b, const ncd_nc_options *opt, double *out,
+                              size_t nout);
+
+/**
+ * Spectrum of the centred class means: s receives the min(k, d) singular values
+ * of Mbar (k x d) in descending order, *rank the number kept by the NC1
+ * pseudo-inverse (NCD_NC1_PINV_RANK): s_i > sqrt(rtol) * s_1 with rtol as in
+ * ncd_nc_options. Arguments as ncd_nc_metrics. Statuses: NCD_EINVAL (also s or
+ * rank NULL), NCD_ENONFINITE, NCD_ENOMEM, NCD_ENOCONV.
+ */
+NCD_API int ncd_nc_spectrum(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                            const int32_t *y, const ncd_nc_options *opt, double *s,
+                            size_t *rank);
+
+/**
+ * SNR singular values (Han et al. eq. 8): omega receives the m = min(k-1, d)
+ * largest singular values of Sigma_W^{-1/2} Mbar^T, descending
+ * (NCD_SNR_MAX = omega[0], NCD_SNR_MIN = omega[m-1]). NCD_ESINGULAR when
+ * Sigma_W is not positive definite by the rank test shared with the central-path
+ * layer (n - k < d, or an equilibrated eigenvalue at or below d * DBL_EPSILON
+ * times the largest); omega is then unspecified. Other statuses as
+ * ncd_nc_spectrum. One SYRK and O(d^3).
+ */
+NCD_API int ncd_nc_snr(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                       const int32_t *y, const ncd_nc_options *opt, double *omega);
+
+/**
+ * Per-class numerical rank: rho[c] = ||H_(c)||_*^2 / ||H_(c)||_F^2 of the raw
+ * n_c x d block of class c (NaN for an all-zero block); NCD_NUMRANK_H is their
+ * mean. Computed from the class mean and centred scatter (spec M-11), never from
+ * the square roots of the raw Gram's eigenvalues. Statuses as ncd_nc_spectrum
+ * (rho NULL: NCD_EINVAL).
+ */
+NCD_API int ncd_nc_numrank(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                           const int32_t *y, double *rho);
+
+/**
+ * Per-sample cosine margins (Zhou et al. 2022 §4): cm[i] = cos(w_{y_i} - w_G,
+ * h_i - mu_G) - max_{c != y_i} cos(w_c - w_G, h_i - mu_G), w_G the mean row of
+ * w (k x d, ldw, required). A cosine with h_i = mu_G counts as 0; every cm[i] is
+ * NaN if some w_c = w_G. NCD_COSMARGIN_MEAN/MIN are their mean and minimum.
+ * Statuses as ncd_nc_spectrum (w or cm NULL: NCD_EINVAL).
+ */
+NCD_API int ncd_nc_cosine_margin(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                                 const int32_t *y, const double *w, size_t ldw,
+                                 const ncd_nc_options *opt, double *cm);
 
 /* ==== end section 6 ======================================================== */
 
