@@ -278,6 +278,124 @@ NCD_API int ncd_nc_cosine_margin(size_t n, size_t d, size_t k, const double *h, 
                                  const int32_t *y, const double *w, size_t ldw,
                                  const ncd_nc_options *opt, double *cm);
 
+
+/*
+ * Streaming, mergeable, serializable accumulation (spec/metrics.md 4b, 4e). For
+ * data that does not fit in memory or is spread over processes: the result
+ * equals ncd_nc_metrics on all the data at once to 1e-10 relative (1e-12
+ * absolute near 0) whatever the batch split, merge order or labels per batch,
+ * for data whose decisions are not ties to rounding and whose Sigma_B singular
+ * values do not sit at the pseudo-inverse cut. The state's size does not grow
+ * with the number of samples. Batches are centred by their own class means and
+ * merged by the Chan-Golub-LeVeque update, never by "sum of squares minus
+ * squared mean". An object is not safe to use from several threads at once.
+ */
+
+/** Opaque accumulator state (counts, class means against a reference point,
+ *  per-class squared deviations, optional scatters, classifier, pass-2 sums). */
+typedef struct ncd_nc_acc ncd_nc_acc;
+
+/** Accumulator flags of ncd_nc_acc_create. NCD_ACC_SCATTER keeps the pooled
+ *  d x d within-class scatter (NC1 and SNR in one pass, O(d^2) per sample);
+ *  NCD_ACC_CLASS_SCATTER keeps k per-class d x d scatters (NCD_NUMRANK_H). */
+enum { NCD_ACC_SCATTER = 1, NCD_ACC_CLASS_SCATTER = 2 };
+
+/**
+ * Create an empty accumulator for d features and k classes. flags: 0 (two-pass
+ * mode: O(k d) state, never a d x d matrix), NCD_ACC_SCATTER,
+ * NCD_ACC_CLASS_SCATTER, or both. Statuses: NCD_EINVAL (acc NULL, d = 0, k < 2,
+ * unknown flag bits, sizes that overflow), NCD_ENOMEM. *acc is set only on
+ * success; release it with ncd_nc_acc_free.
+ */
+NCD_API int ncd_nc_acc_create(size_t d, size_t k, unsigned flags, ncd_nc_acc **acc);
+
+/** Release an accumulator; NULL is a no-op. */
+NCD_API void ncd_nc_acc_free(ncd_nc_acc *acc);
+
+/**
+ * Copy the classifier W (k x d, row-major, ldw >= d) and bias b (k values, NULL:
+ * zero bias) into the state. Called before the first update, the first pass
+ * counts NCD_ACCURACY; set later (up to ncd_nc_acc_begin_pass2, e.g. on a merged
+ * first-pass state) the second pass counts it. Setting the same classifier
+ * again (bitwise) is a no-op. Statuses: NCD_EINVAL (NULL acc or w, ldw < d, a
+ * different classifier already set, called after begin_pass2), NCD_ENONFINITE
+ * (NaN/Inf in w or b; the state is unchanged), NCD_ENOMEM.
+ */
+NCD_API int ncd_nc_acc_set_classifier(ncd_nc_acc *acc, const double *w, size_t ldw,
+                                      const double *b);
+
+/**
+ * Add a batch of n >= 1 samples h (n x d, ldh >= d) with labels y in [0, k);
+ * classes may be missing from a batch. Before ncd_nc_acc_begin_pass2 this is the
+ * first pass (means, q_c, scatters, accuracy if the classifier was set first);
+ * after it, the second pass, which must see the same samples again (any order,
+ * any batches). A batch rejected for any reason leaves the accumulator exactly
+ * as it was. Statuses: NCD_EINVAL (NULL, n = 0, ldh < d, label out of range, a
+ * second-pass batch with more samples of a class than the first pass had),
+ * NCD_ENONFINITE, NCD_ENOMEM.
+ */
+NCD_API int ncd_nc_acc_update(ncd_nc_acc *acc, size_t n, const double *h, size_t ldh,
+                              const int32_t *y);
+
+/** float32 twin of ncd_nc_acc_update (converted block by block, arithmetic in
+ *  double). Same statuses. */
+NCD_API int ncd_nc_acc_update_f32(ncd_nc_acc *acc, size_t n, const float *h, size_t ldh,
+                                  const int32_t *y);
+
+/** int64-label twin of ncd_nc_acc_update. Same statuses. */
+NCD_API int ncd_nc_acc_update_i64(ncd_nc_acc *acc, size_t n, const double *h, size_t ldh,
+                                  const int64_t *y);
+
+/** float32 features with int64 labels. Same statuses as ncd_nc_acc_update. */
+NCD_API int ncd_nc_acc_update_f32_i64(ncd_nc_acc *acc, size_t n, const float *h,
+                                      size_t ldh, const int64_t *y);
+
+/**
+ * Add src into dst (Chan-Golub-LeVeque update of counts, means, q_c and
+ * scatters; pass-2 sums added). Both must have the same d, k, flags, classifier
+ * (bitwise) and pass, and second-pass states the same first pass (bitwise equal
+ * reference point, counts and means) with at most the first pass's samples in
+ * total; dst == src is rejected. Statuses: NCD_EINVAL (any of these, NULL),
+ * NCD_ENOMEM. On error dst is unchanged.
+ */
+NCD_API int ncd_nc_acc_merge(ncd_nc_acc *dst, const ncd_nc_acc *src);
+
+/**
+ * Freeze the first-pass statistics (class means, SVD of Mbar) and start the
+ * second pass. Metrics that need the final means before a sample is scored (NC1
+ * without NCD_ACC_SCATTER, NC4, the cosine margins, accuracy when the classifier
+ * came late) come from the second pass and are NaN until it has seen as many
+ * samples of every class as the first. Statuses: NCD_EINVAL (NULL, already in
+ * pass 2, a class without samples), NCD_ENOMEM, NCD_ENOCONV.
+ */
+NCD_API int ncd_nc_acc_begin_pass2(ncd_nc_acc *acc);
+
+/**
+ * Fill out[0 .. nout) like ncd_nc_metrics from the state; NaN where the state
+ * cannot determine a metric (no classifier, pass 2 incomplete, flag not set, a
+ * class without samples). Statuses: NCD_EINVAL (acc NULL, out NULL with
+ * nout > 0), NCD_ENOMEM, NCD_ENOCONV.
+ */
+NCD_API int ncd_nc_acc_metrics(const ncd_nc_acc *acc, double *out, size_t nout);
+
+/**
+ * Serialize the state in the portable byte format v1.0 of spec/metrics.md 4e
+ * (little-endian, CRC-32 protected; the size depends on d, k and the flags,
+ * never on the number of samples). *len receives the size; with buf NULL only
+ * the size is returned (NCD_OK). Statuses: NCD_EINVAL (acc or len NULL, cap
+ * smaller than the size with buf not NULL), NCD_ENOTSUP (size beyond 2^58).
+ */
+NCD_API int ncd_nc_acc_save(const ncd_nc_acc *acc, void *buf, size_t cap, size_t *len);
+
+/**
+ * Rebuild a state saved by ncd_nc_acc_save on any machine. Statuses:
+ * NCD_EINVAL (buf or acc NULL), NCD_EFORMAT (bad magic, unknown major version,
+ * size or CRC mismatch, non-finite reals, inconsistent counts or classifier
+ * fingerprint; nothing is allocated), NCD_ENOMEM, NCD_ENOCONV. *acc is set only
+ * on success.
+ */
+NCD_API int ncd_nc_acc_load(const void *buf, size_t len, ncd_nc_acc **acc);
+
 /* ==== end section 6 ======================================================== */
 
 

@@ -92,4 +92,27 @@ int ncd__numrank_from_scatter(size_t d, size_t nc, const double *mu, const doubl
  * through the shared CP-14 routine; NCD_ESINGULAR when Sigma_W is singular. */
 int ncd__nc_snr(const ncd__ncf *f, const double *s, double *omega);
 
+/* ---- the streaming accumulator (nc_acc.c, nc_format.c) ---- */
+#define NCD__NOT_COUNTED UINT64_MAX /* pass-1 correct count not available */
+struct ncd_nc_acc {
+  size_t d, k;
+  unsigned flags;       /* NCD_ACC_SCATTER | NCD_ACC_CLASS_SCATTER       */
+  ncd__cmom mom;        /* pass-1 moments (frozen in pass 2)             */
+  int has_clf;
+  double *w, *b;        /* owned copies (k x d, ld d; k), b zeros if NULL */
+  uint32_t fp;          /* CRC-32 fingerprint of w then b (4e)           */
+  uint64_t correct1;    /* pass-1 correct count or NCD__NOT_COUNTED      */
+  int pass2;
+  ncd__ncf fz;          /* pass 2: the frozen first pass                 */
+  ncd__ncsums s2;       /* pass 2 sums (s2.n2c owned, k)                 */
+};
+/* CRC-32 (IEEE 802.3, as zlib crc32) of n bytes, continuing from crc. */
+uint32_t ncd__crc32(uint32_t crc, const unsigned char *p, size_t n);
+/* CRC-32 of the classifier as little-endian doubles: w (k x d) then b (k). */
+uint32_t ncd__nc_fingerprint(size_t k, size_t d, const double *w, const double *b);
+/* Allocate an empty accumulator (no validation). */
+int ncd__nc_acc_new(size_t d, size_t k, unsigned flags, ncd_nc_acc **acc);
+/* Enter pass 2 (builds fz, allocates s2.n2c). */
+int ncd__nc_acc_freeze(ncd_nc_acc *a);
+
 #endif /* NCD_METRICS_INTERNAL_H */
