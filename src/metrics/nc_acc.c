@@ -142,7 +142,7 @@ static int update_pass1(ncd_nc_acc *acc, ncd__rowsrc *src, const int32_t *y) {
       correct += ncd__nc_count_correct(d, k, bm.ref, acc->w, d, acc->b, blk, ld, nb, y + i0, cw);
     }
   /* nothing below can fail: the state changes only now */
-  ncd__cmom_merge(&acc->mom, &bm, mw);
+  ncd__cmom_merge(&acc->mom, &bm, mw, 1);
   if (count) acc->correct1 += correct;
 done:
   ncd__free(mw);
@@ -242,7 +242,7 @@ NCD_API int ncd_nc_acc_merge(ncd_nc_acc *dst, const ncd_nc_acc *src) {
   }
   double *work = ncd__malloc_array(k, (d + 1) * sizeof(double));
   if (!work) return NCD_ENOMEM;
-  ncd__cmom_merge(&dst->mom, &src->mom, work);
+  ncd__cmom_merge(&dst->mom, &src->mom, work, 0);
   ncd__free(work);
   if (dst->has_clf)
     dst->correct1 = dst->correct1 == NCD__NOT_COUNTED || src->correct1 == NCD__NOT_COUNTED

@@ -73,6 +73,9 @@ typedef struct ncd__cmom {
   size_t *count;    /* k                                               */
   double *ref;      /* d (meaningful once n > 0)                       */
   double *m;        /* k x d (ld d): class means minus ref             */
+  double *lo;       /* k x d: low parts, mean - ref = m + lo (in memory
+                       only: kept by batch updates, 0 after a state merge
+                       or a load, never serialised)                   */
   double *q;        /* k: sum over the class of ||h_i - mu_c||^2       */
   double *s;        /* d x d both triangles (flag SCATTER) or NULL     */
   double *sc;       /* k blocks of d x d (flag CLASS_SCATTER) or NULL  */
@@ -85,13 +88,21 @@ void ncd__cmom_free(ncd__cmom *a); /* safe on a zeroed struct */
 void ncd__cmom_copy(ncd__cmom *dst, const ncd__cmom *src);
 /* The moments of all rows of src (labels validated by the caller) into b,
  * which is overwritten: means relative to `ref` (NULL: the first row), with
- * per-class shifts by each class's first row (M-9); then q, S, S_c of the rows
- * centred by these batch means (SYRK over class-centred blocks). */
+ * per-class shifts by each class's first row r_c (M-9); then q, S, S_c of the
+ * rows centred as (h_i - r_c) - (batch mean - r_c), one SYRK per block (S) and
+ * per class segment of the block (S_c). */
 int ncd__cmom_batch(ncd__cmom *b, const double *ref, ncd__rowsrc *src, const int32_t *y);
 /* M-10: dst <- dst (+) src, class by class, elementwise in a fixed order (no
  * BLAS: the same merge tree gives the same bytes everywhere). src's means are
- * moved to dst's ref first. work: k * (d + 1) doubles. Cannot fail. */
-void ncd__cmom_merge(ncd__cmom *dst, const ncd__cmom *src, double *work);
+ * moved to dst's ref first. work: k * (d + 1) doubles. Cannot fail.
+ * compensated = 0 (merging two states): only the serialised fields are read,
+ * dst's low parts are reset, so merging loaded states is bit-identical to
+ * merging them in memory. compensated = 1 (absorbing a batch): the mean
+ * difference delta is formed with error-free sums of the means and their low
+ * parts, so its error is eps |delta| instead of eps |mean - ref|: in the
+ * collapse regime (means 1e10 times the spread) the latter would enter the
+ * scatter linearly at ~1e-8 relative (measured). */
+void ncd__cmom_merge(ncd__cmom *dst, const ncd__cmom *src, double *work, int compensated);
 
 /* Centring of class means m (k x d, relative to any ref) with counts:
  * m_G = sum_c n_c m_c / n (unweighted != 0: the mean of the class means of the
