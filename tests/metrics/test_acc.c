@@ -14,6 +14,7 @@
 
 #include "common/testutil.h"
 #include "metrics/metrics_internal.h"
+#include "metrics/spec_cases.h"
 
 static unsigned char *save(const ncd_nc_acc *a, size_t *len) {
   ck_assert_status(ncd_nc_acc_save(a, NULL, 0, len), NCD_OK);
@@ -73,20 +74,6 @@ START_TEST(byte_vector) {
   ncd_nc_acc_free(c);
 }
 END_TEST
-
-static const double HA[15 * 4] = {
-    4.69, -2.79, -1.29, 0.25,  -2.02, 0.90,  2.26,  2.60,  -0.98, 0.76,  2.25,  -1.28,
-    -2.13, 1.18, 0.68,  2.81,  -1.93, 0.22,  1.48,  2.23,  3.59,  -2.76, -0.83, -0.23,
-    -3.31, -0.49, 1.22, 2.51,  -2.88, 0.28,  0.73,  3.60,  3.74,  -0.73, -0.72, -1.13,
-    4.40, -2.96, -1.42, -0.40, 1.76,  0.31,  1.83,  -1.16, -0.05, 0.12,  2.09,  -0.04,
-    3.35, -2.74, -2.89, 0.80,  2.75,  -2.87, -1.28, -0.23, 4.24,  -2.66, -0.33, -1.33};
-static const int32_t YA[15] = {2, 1, 0, 1, 1, 2, 1, 1, 2, 2, 0, 0, 2, 2, 2};
-static const double HB[14 * 3] = {
-    1.66,  0.13,  -0.69, -1.92, -0.09, -0.16, -1.33, -2.22, -0.21, -3.75, -0.70,
-    0.71,  -0.76, -2.08, -0.65, 0.14,  -2.26, -0.18, -0.59, -2.45, -0.99, 0.01,
-    -3.22, -0.43, -2.55, -1.06, -0.53, 0.76,  0.01,  3.50,  1.78,  1.33,  -0.86,
-    0.34,  2.97,  3.54,  0.80,  2.35,  4.83,  0.53,  -0.28, 1.54};
-static const int32_t YB[14] = {4, 3, 1, 3, 5, 1, 5, 1, 3, 0, 4, 2, 2, 0};
 
 /* spec section 7 streaming test: batches [0,4), [4,9), [9,n) merged as
  * separate states; NC1, TRACE_RATIO, CDNV, ETF_H to 1e-13 (model 6e-16). */
