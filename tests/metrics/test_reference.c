@@ -66,7 +66,7 @@ static ld etf(const ld *g, size_t k) {
 
 /* The direct reference of every metric (spec section 2/3 definitions). */
 static void reference(size_t n, size_t d, size_t k, const double *h, const int32_t *y,
-                      const double *w, const double *b, double *out) {
+                      const double *w, const double *b, double rtol, double *out) {
   ld *mu = calloc(k * d, sizeof *mu), *mg = calloc(d, sizeof *mg), *mb = calloc(k * d, sizeof *mb);
   ld *sw = calloc(d * d, sizeof *sw), *sb = calloc(d * d, sizeof *sb), *v = malloc(d * d * sizeof *v);
   ld *ev = malloc(d * sizeof *ev), *g = malloc(k * k * sizeof *g);
@@ -94,11 +94,12 @@ static void reference(size_t n, size_t d, size_t k, const double *h, const int32
   jacobi(d, sb, ev, v);
   ld emax = 0;
   for (size_t i = 0; i < d; i++) emax = fabsl(ev[i]) > emax ? fabsl(ev[i]) : emax;
-  ld cut = (k > d ? k : d) * (ld)DBL_EPSILON * emax, nc1 = 0;
+  ld cut = (rtol > 0 ? (ld)rtol : (k > d ? k : d) * (ld)DBL_EPSILON) * emax, nc1 = 0;
   size_t rank = 0;
   for (size_t i = 0; i < d; i++) {
+    ck_assert_msg(fabsl(ev[i] - cut) > 1e-6L * cut, "test data sits at the pinv cut");
     if (!(ev[i] > cut)) continue;
-    ck_assert_msg(ev[i] > 100 * cut, "test data sits at the pinv cut"); /* no ambiguity */
+    if (rtol == 0) ck_assert_msg(ev[i] > 100 * cut, "test data near the pinv cut");
     rank++;
     ld t = 0; /* v_i^T Sw v_i / lambda_i */
     for (size_t a = 0; a < d; a++)
@@ -267,7 +268,7 @@ static void compare(size_t n, size_t d, size_t k, int unbalanced, uint64_t seed)
   int32_t *y = malloc(n * sizeof *y);
   make_case(n, d, k, unbalanced, seed, h, y, w, b);
   double want[NCD_METRIC_COUNT], got[NCD_METRIC_COUNT];
-  reference(n, d, k, h, y, w, b, want);
+  reference(n, d, k, h, y, w, b, 0.0, want);
   ck_assert_status(ncd_nc_metrics(n, d, k, h, d, y, w, d, b, got, NCD_METRIC_COUNT), NCD_OK);
   for (int i = 0; i < NCD_METRIC_COUNT; i++)
     ck_assert_msg(ncd_test_close(got[i], want[i], 1e-10, 1e-13),
@@ -444,6 +445,31 @@ START_TEST(invariances) {
 }
 END_TEST
 
+/* The pinv tolerance option: a coarse cut drops directions of Sigma_B, NC1
+ * and the rank follow the reference with the same cut (1e-10 relative). */
+START_TEST(pinv_tolerance) {
+  size_t n = 150, d = 8, k = 6;
+  double *h = malloc(n * d * sizeof *h), *w = malloc(k * d * sizeof *w), b[6];
+  int32_t *y = malloc(n * sizeof *y);
+  make_case(n, d, k, 0, 901, h, y, w, b);
+  double s[6], want[NCD_METRIC_COUNT], got[NCD_METRIC_COUNT];
+  size_t r0, r1;
+  ck_assert_status(ncd_nc_spectrum(n, d, k, h, d, y, NULL, s, &r0), NCD_OK);
+  ck_assert_uint_eq(r0, k - 1);
+  /* cut between the 3rd and 4th eigenvalue of Sigma_B: (s_i/s_1)^2 */
+  double rt = 0.5 * (s[2] * s[2] + s[3] * s[3]) / (s[0] * s[0]);
+  ncd_nc_options opt = {rt, 0};
+  ck_assert_status(ncd_nc_spectrum(n, d, k, h, d, y, &opt, s, &r1), NCD_OK);
+  ck_assert_uint_eq(r1, 3);
+  reference(n, d, k, h, y, w, b, rt, want);
+  ck_assert_status(ncd_nc_metrics_ex(n, d, k, h, d, y, w, d, b, &opt, got, 14), NCD_OK);
+  ck_assert(got[NCD_NC1_PINV_RANK] == 3 && want[NCD_NC1_PINV_RANK] == 3);
+  ck_assert_close(got[NCD_NC1], want[NCD_NC1], 1e-10, 0);
+  for (int i = 1; i < 14; i++) ck_assert_close(got[i], want[i], 1e-10, 1e-13); /* cut-independent */
+  free(h), free(w), free(y);
+}
+END_TEST
+
 /* Equal class means: Sigma_B = 0 -> NC1 = 0, rank 0, ratios NaN, OK. */
 START_TEST(degenerate) {
   double h[8] = {1, 2, 3, 4, 3, 4, 1, 2}, out[NCD_METRIC_COUNT];
@@ -468,6 +494,7 @@ Suite *suite_metrics_reference(void) {
   tcase_add_test(tc, etf_collapse);
   tcase_add_test(tc, closed_forms_and_centre);
   tcase_add_test(tc, invariances);
+  tcase_add_test(tc, pinv_tolerance);
   tcase_add_test(tc, degenerate);
   suite_add_tcase(s, tc);
   return s;
