@@ -15,6 +15,9 @@ import time
 try:
     import numpy as np
 except ImportError:
+    # the Debian package serves /usr/bin/python3; a pyenv or venv python may lack it
+    if os.path.exists("/usr/bin/python3") and os.path.realpath(sys.executable) != os.path.realpath("/usr/bin/python3"):
+        os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
     print("bench_metrics_numpy: numpy not installed (python3-numpy), skipped")
     sys.exit(0)
 
@@ -43,7 +46,9 @@ def rw_nc1(h, y, k):
     mg = means.mean(axis=0)  # RW: unweighted mean of the class means
     mbar = means - mg
     sb = mbar.T @ mbar / k
-    return float(np.trace(sw @ np.linalg.pinv(sb, hermitian=True)) / k)
+    # torch.linalg.pinv's default cut (RW): rtol = max(d, d) * eps of the dtype
+    rcond = d * np.finfo(h.dtype).eps
+    return float(np.trace(sw @ np.linalg.pinv(sb, rcond=rcond, hermitian=True)) / k)
 
 
 def main():
