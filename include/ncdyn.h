@@ -187,7 +187,9 @@ typedef enum ncd_metric {
  * adds one pass and k d x d eigenproblems, NCD_SNR_* (nout > 17) a SYRK.
  * Statuses: NCD_EINVAL (NULL h or y, n or d = 0, k < 2, ld too small, label out
  * of range, a class without samples, out NULL with nout > 0), NCD_ENONFINITE
- * (NaN/Inf in h, w or b), NCD_ENOMEM, NCD_ENOCONV (LAPACK failed).
+ * (NaN/Inf in h, w or b; the scan of h is fused into the first pass, so class
+ * sums of finite features beyond the double range also give it), NCD_ENOMEM,
+ * NCD_ENOCONV (LAPACK failed). out is untouched on error.
  */
 NCD_API int ncd_nc_metrics(size_t n, size_t d, size_t k, const double *h, size_t ldh,
                            const int32_t *y, const double *w, size_t ldw, const double *b,

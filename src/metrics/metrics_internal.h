@@ -72,6 +72,14 @@ uint64_t ncd__nc_count_correct(size_t d, size_t k, const double *ref, const doub
                                size_t ldw, const double *b, const double *blk, size_t ld,
                                size_t nb, const int32_t *y, double *work);
 
+/* Row-block buffer size for d features: 1 MiB (blocks of 256 rows at d = 512
+ * keep the NC1 GEMM efficient), but at most 4 d^2 bytes so that no block
+ * buffer is as large as a d x d matrix, and at least 64 KiB. */
+static inline size_t ncd__nc_block_bytes(size_t d) {
+  size_t lim = (size_t)1 << 20, b = d < 512 ? d * d * 4 : lim;
+  return b < ((size_t)1 << 16) ? (size_t)1 << 16 : b > lim ? lim : b;
+}
+
 /* Results of the separately computed pieces; NaN where unknown. */
 typedef struct ncd__ncparts {
   double nc1, nc4, acc, cm_mean, cm_min, snr_min, snr_max;

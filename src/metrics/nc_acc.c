@@ -13,7 +13,6 @@
 
 #include "metrics_internal.h"
 
-#define ACC_BLOCK_BYTES ((size_t)1 << 18)
 
 int ncd__nc_acc_new(size_t d, size_t k, unsigned flags, ncd_nc_acc **out) {
   ncd_nc_acc *a = ncd__calloc(1, sizeof *a);
@@ -173,7 +172,7 @@ static int update(ncd_nc_acc *acc, batch *bt, const int64_t *y64) {
   ncd__rowsrc src;
   src.buf = NULL;
   if (st == NCD_OK)
-    st = ncd__rowsrc_init(&src, bt->h64, bt->h32, bt->n, acc->d, bt->ldh, ACC_BLOCK_BYTES);
+    st = ncd__rowsrc_init(&src, bt->h64, bt->h32, bt->n, acc->d, bt->ldh, ncd__nc_block_bytes(acc->d));
   if (st == NCD_OK) st = acc->pass2 ? update_pass2(acc, &src, bt->y) : update_pass1(acc, &src, bt->y);
   ncd__rowsrc_free(&src);
   ncd__free(bt->ybuf);

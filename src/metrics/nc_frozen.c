@@ -179,7 +179,9 @@ void ncd__ncf_score(const ncd__ncf *f, const double *blk, size_t ld, size_t nb,
       }
     }
     if ((what & NCD__SC_NC1) && r) {
-      ncd__gemm(NCD__NOTRANS, NCD__NOTRANS, nb, r, d, 1.0, x, d, f->proj, r, 0.0, o, r);
+      /* (X P)^T = P^T X^T (r x nb): the tiny P is the packed "A" side, which
+       * suits BLIS's micro-tiles better than nb x r for r = k - 1 ~ 9 */
+      ncd__gemm(NCD__TRANS, NCD__TRANS, r, nb, d, 1.0, f->proj, r, x, d, 0.0, o, nb);
       double t = 0.0;
       for (size_t i = 0; i < nb * r; i++) t += o[i] * o[i];
       s->nc1 += t;

@@ -14,7 +14,6 @@
 
 #include "metrics_internal.h"
 
-#define NC_BLOCK_BYTES ((size_t)1 << 18)
 
 /* What a call wants besides out[0 .. nout). */
 typedef struct req {
@@ -59,8 +58,7 @@ static int validate(in *a, const int64_t *y64, int32_t **ybuf, int need_w) {
     if (!cnt[c]) st = NCD_EINVAL;
   ncd__free(cnt);
   NCD_TRY(st);
-  if (a->h64) NCD_TRY(ncd__scan_finite(a->h64, a->n, a->d, a->ldh));
-  else NCD_TRY(ncd__scan_finite_f32(a->h32, a->n, a->d, a->ldh));
+  /* h is scanned by pass 1 itself (see compute): one read fewer */
   if (a->w) NCD_TRY(ncd__scan_finite(a->w, a->k, a->d, a->ldw));
   if (a->b) NCD_TRY(ncd__scan_finite_vec(a->b, a->k));
   if (y64) {
@@ -110,8 +108,13 @@ static int compute(const in *a, double *out, size_t nout, req *rq) {
   memset(&f, 0, sizeof f);
   int st = ncd__cstats_alloc(d, k, &s);
   if (st != NCD_OK) return st;
-  st = ncd__rowsrc_init(&src, a->h64, a->h32, n, d, a->ldh, NC_BLOCK_BYTES);
+  st = ncd__rowsrc_init(&src, a->h64, a->h32, n, d, a->ldh, ncd__nc_block_bytes(d));
   if (st == NCD_OK) st = ncd__cstats_means(&s, &src, a->y);
+  /* The NaN/Inf scan of h, fused into pass 1: a NaN or Inf anywhere in a row
+   * of class c makes m_c non-finite (through the sum, the class's first row or
+   * the reference row), and nothing has been written yet. Only sums of finite
+   * features beyond 1e308 could also end here, which no result survives. */
+  if (st == NCD_OK) st = ncd__scan_finite(s.m, k, d, d);
   if (st == NCD_OK)
     st = ncd__ncf_build(&f, n, d, k, s.count, s.ref, s.m, a->w, a->ldw, a->b, &a->opt);
   if (st != NCD_OK) goto done;

@@ -75,7 +75,22 @@ START_TEST(enonfinite) {
   ck_assert_status(ncd_nc_metrics(6, 2, 3, h, 2, Y, w, 2, b, out, 3), NCD_ENONFINITE);
   h[5] = -INFINITY;
   ck_assert_status(ncd_nc_metrics(6, 2, 3, h, 2, Y, w, 2, b, out, 3), NCD_ENONFINITE);
-  h[5] = 5;
+  /* every position (reference row, a class's first row, later rows), both
+   * signs of infinity and NaN: the scan is fused into pass 1 */
+  static const double bad[3] = {NAN, INFINITY, -INFINITY};
+  for (int i = 0; i < 12; i++)
+    for (int v = 0; v < 3; v++) {
+      memcpy(h, H, sizeof h);
+      h[i] = bad[v];
+      ck_assert_status(ncd_nc_metrics(6, 2, 3, h, 2, Y, w, 2, b, out, 3), NCD_ENONFINITE);
+      ck_assert_status(ncd_nc_metrics(6, 2, 3, h, 2, Y, NULL, 0, NULL, out, 1), NCD_ENONFINITE);
+    }
+  ck_assert(out[0] == 42 && out[1] == 42 && out[2] == 42);
+  memcpy(h, H, sizeof h);
+  /* huge but finite features still work (differences stay finite) */
+  double big[12];
+  for (int i = 0; i < 12; i++) big[i] = 1e300 * (1 + H[i] / 16);
+  ck_assert_status(ncd_nc_metrics(6, 2, 3, big, 2, Y, NULL, 0, NULL, out, 3), NCD_OK);
   w[2] = INFINITY;
   ck_assert_status(ncd_nc_metrics(6, 2, 3, h, 2, Y, w, 2, b, out, 3), NCD_ENONFINITE);
   w[2] = 0;
