@@ -73,11 +73,11 @@ uint64_t ncd__nc_count_correct(size_t d, size_t k, const double *ref, const doub
                                size_t nb, const int32_t *y, double *work);
 
 /* Row-block buffer size for d features: 1 MiB (blocks of 256 rows at d = 512
- * keep the NC1 GEMM efficient), but at most 4 d^2 bytes so that no block
- * buffer is as large as a d x d matrix, and at least 64 KiB. */
+ * keep the NC1 GEMM efficient), but at most 4 d^2 bytes (d/2 rows) so that no
+ * block buffer is as large as a d x d matrix, and at least 4 KiB. */
 static inline size_t ncd__nc_block_bytes(size_t d) {
   size_t lim = (size_t)1 << 20, b = d < 512 ? d * d * 4 : lim;
-  return b < ((size_t)1 << 16) ? (size_t)1 << 16 : b > lim ? lim : b;
+  return b < ((size_t)1 << 12) ? (size_t)1 << 12 : b > lim ? lim : b;
 }
 
 /* Results of the separately computed pieces; NaN where unknown. */

@@ -404,9 +404,17 @@ START_TEST(rejected_batches) {
 }
 END_TEST
 
-/* Two-pass mode never allocates a d x d matrix (d = 256: d*d*8 = 512 KiB). */
+/* Two-pass mode never allocates a d x d matrix (d = 256: d*d*8 = 512 KiB;
+ * d = 64: 32 KiB). */
+static void no_dxd(size_t d, size_t k);
 START_TEST(no_dxd_allocation) {
-  data t = make(600, 256, 4, 5.0, 1.0, 1.0, 51);
+  no_dxd(256, 4);
+  no_dxd(64, 10);
+}
+END_TEST
+
+static void no_dxd(size_t d, size_t k) {
+  data t = make(600, d, k, 5.0, 1.0, 1.0, 51);
   double want[NCD_METRIC_COUNT], got[NCD_METRIC_COUNT];
   ck_assert_status(ncd_nc_metrics(t.n, t.d, t.k, t.h, t.d, t.y, t.w, t.d, t.b, want, NCD_NC1_TRACE_RATIO), NCD_OK);
   ncd__alloc_counters c;
@@ -429,7 +437,6 @@ START_TEST(no_dxd_allocation) {
   ck_assert_msg(c.largest < t.d * t.d * sizeof(double), "one-shot largest %zu", c.largest);
   drop(&t);
 }
-END_TEST
 
 /* spec 4b table: means x 1e4, noise 1e-6 (float64): tr Sigma_W to 1e-8 relative
  * against a long-double two-pass reference; the naive formula fails here. */
