@@ -373,6 +373,17 @@ NCD_API int ncd_nc_acc_merge(ncd_nc_acc *dst, const ncd_nc_acc *src);
 NCD_API int ncd_nc_acc_begin_pass2(ncd_nc_acc *acc);
 
 /**
+ * Options of the state's metrics (ncd_nc_options: pseudo-inverse cut, unweighted
+ * centre; NULL restores the defaults). They apply to ncd_nc_acc_metrics and are
+ * frozen by ncd_nc_acc_begin_pass2 for the second pass. They are not part of the
+ * byte format: a loaded state has the defaults, and saving a second-pass state
+ * with other options is NCD_ENOTSUP; second-pass states merge only with equal
+ * options. Statuses: NCD_EINVAL (acc NULL, an option out of range, different
+ * options after begin_pass2).
+ */
+NCD_API int ncd_nc_acc_set_options(ncd_nc_acc *acc, const ncd_nc_options *opt);
+
+/**
  * Fill out[0 .. nout) like ncd_nc_metrics from the state; NaN where the state
  * cannot determine a metric (no classifier, pass 2 incomplete, flag not set, a
  * class without samples). Statuses: NCD_EINVAL (acc NULL, out NULL with
@@ -385,7 +396,8 @@ NCD_API int ncd_nc_acc_metrics(const ncd_nc_acc *acc, double *out, size_t nout);
  * (little-endian, CRC-32 protected; the size depends on d, k and the flags,
  * never on the number of samples). *len receives the size; with buf NULL only
  * the size is returned (NCD_OK). Statuses: NCD_EINVAL (acc or len NULL, cap
- * smaller than the size with buf not NULL), NCD_ENOTSUP (size beyond 2^58).
+ * smaller than the size with buf not NULL), NCD_ENOTSUP (size beyond 2^58, or a
+ * second-pass state with non-default options, which v1.0 cannot describe).
  */
 NCD_API int ncd_nc_acc_save(const ncd_nc_acc *acc, void *buf, size_t cap, size_t *len);
 

@@ -111,6 +111,7 @@ struct ncd_nc_acc {
   uint32_t fp;          /* CRC-32 fingerprint of w then b (4e)           */
   uint64_t correct1;    /* pass-1 correct count or NCD__NOT_COUNTED      */
   int pass2;
+  ncd__ncopt opt;       /* ncd_nc_acc_set_options (not serialised)       */
   ncd__ncf fz;          /* pass 2: the frozen first pass                 */
   ncd__ncsums s2;       /* pass 2 sums (s2.n2c owned, k)                 */
 };
@@ -120,6 +121,8 @@ uint32_t ncd__crc32(uint32_t crc, const unsigned char *p, size_t n);
 uint32_t ncd__nc_fingerprint(size_t k, size_t d, const double *w, const double *b);
 /* Allocate an empty accumulator (no validation). */
 int ncd__nc_acc_new(size_t d, size_t k, unsigned flags, ncd_nc_acc **acc);
+/* Validate public options into opt (NULL: defaults); NCD_EINVAL. */
+int ncd__nc_get_options(const ncd_nc_options *o, ncd__ncopt *opt);
 /* Enter pass 2 (builds fz, allocates s2.n2c). */
 int ncd__nc_acc_freeze(ncd_nc_acc *a);
 

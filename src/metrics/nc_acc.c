@@ -221,8 +221,9 @@ NCD_API int ncd_nc_acc_merge(ncd_nc_acc *dst, const ncd_nc_acc *src) {
   if (dst == src || src->d != d || src->k != k || src->flags != dst->flags ||
       src->pass2 != dst->pass2 || !same_classifier(dst, src))
     return NCD_EINVAL;
-  if (dst->pass2) { /* same first pass, and not more samples than it saw */
-    if (memcmp(dst->mom.count, src->mom.count, k * sizeof(size_t)) ||
+  if (dst->pass2) { /* same first pass and options, not more samples than it saw */
+    if (dst->opt.pinv_rtol != src->opt.pinv_rtol || dst->opt.unweighted != src->opt.unweighted ||
+        memcmp(dst->mom.count, src->mom.count, k * sizeof(size_t)) ||
         memcmp(dst->mom.ref, src->mom.ref, d * sizeof(double)) ||
         memcmp(dst->mom.m, src->mom.m, k * d * sizeof(double)))
       return NCD_EINVAL;
@@ -250,11 +251,21 @@ NCD_API int ncd_nc_acc_merge(ncd_nc_acc *dst, const ncd_nc_acc *src) {
   return NCD_OK;
 }
 
+NCD_API int ncd_nc_acc_set_options(ncd_nc_acc *acc, const ncd_nc_options *opt) {
+  NCD_TRY(ncd__check_ptr(acc));
+  ncd__ncopt o;
+  NCD_TRY(ncd__nc_get_options(opt, &o));
+  if (acc->pass2 && (o.pinv_rtol != acc->opt.pinv_rtol || o.unweighted != acc->opt.unweighted))
+    return NCD_EINVAL; /* the second pass was scored with the frozen options */
+  acc->opt = o;
+  return NCD_OK;
+}
+
 int ncd__nc_acc_freeze(ncd_nc_acc *a) {
   uint64_t *n2c = ncd__calloc(a->k, sizeof(uint64_t));
   if (!n2c) return NCD_ENOMEM;
   int st = ncd__ncf_build(&a->fz, a->mom.n, a->d, a->k, a->mom.count, a->mom.ref, a->mom.m,
-                          a->has_clf ? a->w : NULL, a->d, a->has_clf ? a->b : NULL, NULL);
+                          a->has_clf ? a->w : NULL, a->d, a->has_clf ? a->b : NULL, &a->opt);
   if (st != NCD_OK) {
     ncd__free(n2c);
     return st;
@@ -336,7 +347,7 @@ NCD_API int ncd_nc_acc_metrics(const ncd_nc_acc *acc, double *out, size_t nout) 
   memset(&tmp, 0, sizeof tmp);
   if (st == NCD_OK && !acc->pass2) {
     st = ncd__ncf_build(&tmp, acc->mom.n, d, k, acc->mom.count, acc->mom.ref, acc->mom.m,
-                        acc->has_clf ? acc->w : NULL, d, acc->has_clf ? acc->b : NULL, NULL);
+                        acc->has_clf ? acc->w : NULL, d, acc->has_clf ? acc->b : NULL, &acc->opt);
     f = &tmp;
   }
   ncd__ncparts pt = {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NULL, NULL};

@@ -86,6 +86,9 @@ NCD_API int ncd_nc_acc_save(const ncd_nc_acc *acc, void *buf, size_t cap, size_t
   unsigned fl = fmt_flags(acc);
   uint64_t pl = payload(k, d, fl), total = HDR + pl + 4;
   if (!pl || total > SIZE_MAX) return NCD_ENOTSUP;
+  /* v1.0 has no field for the options: a second pass scored with other than
+   * the defaults cannot be described by it */
+  if (acc->pass2 && (acc->opt.pinv_rtol != 0.0 || acc->opt.unweighted != 0)) return NCD_ENOTSUP;
   *len = (size_t)total;
   if (!buf) return NCD_OK;
   if (cap < total) return NCD_EINVAL;

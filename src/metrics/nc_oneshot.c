@@ -47,8 +47,8 @@ static int validate(in *a, const int64_t *y64, int32_t **ybuf, int need_w) {
   if (need_w && !a->w) return NCD_EINVAL;
   if (a->w) NCD_TRY(ncd__check_matrix(a->w, a->k, a->d, a->ldw, sizeof(double)));
   else a->b = NULL;
-  if (!(a->opt.pinv_rtol >= 0.0 && a->opt.pinv_rtol < 1.0)) return NCD_EINVAL;
-  if (a->opt.unweighted != 0 && a->opt.unweighted != 1) return NCD_EINVAL;
+  ncd_nc_options po = {a->opt.pinv_rtol, a->opt.unweighted};
+  NCD_TRY(ncd__nc_get_options(&po, &a->opt));
   /* every class present */
   size_t *cnt = ncd__calloc(a->k, sizeof(size_t));
   if (!cnt) return NCD_ENOMEM;
@@ -192,10 +192,18 @@ static int run(in *a, const int64_t *y64, double *out, size_t nout, req *rq, int
   return st;
 }
 
-static int get_opt(const ncd_nc_options *o, ncd__ncopt *opt) {
+int ncd__nc_get_options(const ncd_nc_options *o, ncd__ncopt *opt) {
   opt->pinv_rtol = o ? o->pinv_rtol : 0.0;
   opt->unweighted = o ? o->unweighted_centre : 0;
+  if (!(opt->pinv_rtol >= 0.0 && opt->pinv_rtol < 1.0)) return NCD_EINVAL;
+  if (opt->unweighted != 0 && opt->unweighted != 1) return NCD_EINVAL;
   return NCD_OK;
+}
+
+/* Options are validated with the other arguments (validate): keep them raw here. */
+static void get_opt(const ncd_nc_options *o, ncd__ncopt *opt) {
+  opt->pinv_rtol = o ? o->pinv_rtol : 0.0;
+  opt->unweighted = o ? o->unweighted_centre : 0;
 }
 
 #define IN(h64_, h32_, y_) \

@@ -577,6 +577,44 @@ START_TEST(rules) {
 }
 END_TEST
 
+/* ncd_nc_acc_set_options: both modes equal ncd_nc_metrics_ex with the same
+ * options (unweighted centre, a coarse pinv cut) to 1e-12; option rules. */
+START_TEST(options) {
+  data t = make(200, 6, 4, 3.0, 2.0, 1.0, 91);
+  double s[4], want[NCD_METRIC_COUNT], got[NCD_METRIC_COUNT];
+  size_t rank;
+  ck_assert_status(ncd_nc_spectrum(t.n, t.d, t.k, t.h, t.d, t.y, NULL, s, &rank), NCD_OK);
+  ncd_nc_options o = {0.5 * (s[1] * s[1] + s[2] * s[2]) / (s[0] * s[0]), 1};
+  ck_assert_status(ncd_nc_metrics_ex(t.n, t.d, t.k, t.h, t.d, t.y, t.w, t.d, t.b, &o, want, NCD_METRIC_COUNT), NCD_OK);
+  ck_assert(want[NCD_NC1_PINV_RANK] == 2);
+  for (unsigned flags = 0; flags < 4; flags++) {
+    ncd_nc_acc *a;
+    ck_assert_status(ncd_nc_acc_create(t.d, t.k, flags, &a), NCD_OK);
+    ck_assert_status(ncd_nc_acc_set_classifier(a, t.w, t.d, t.b), NCD_OK);
+    ncd_nc_options bad = {1.0, 0};
+    ck_assert_status(ncd_nc_acc_set_options(a, &bad), NCD_EINVAL);
+    bad.pinv_rtol = 0, bad.unweighted_centre = -1;
+    ck_assert_status(ncd_nc_acc_set_options(a, &bad), NCD_EINVAL);
+    ck_assert_status(ncd_nc_acc_set_options(NULL, &o), NCD_EINVAL);
+    ck_assert_status(ncd_nc_acc_set_options(a, &o), NCD_OK);
+    ck_assert_status(ncd_nc_acc_update(a, 120, t.h, t.d, t.y), NCD_OK);
+    ck_assert_status(ncd_nc_acc_update(a, 80, t.h + 120 * t.d, t.d, t.y + 120), NCD_OK);
+    ck_assert_status(ncd_nc_acc_begin_pass2(a), NCD_OK);
+    ck_assert_status(ncd_nc_acc_set_options(a, NULL), NCD_EINVAL); /* frozen */
+    ck_assert_status(ncd_nc_acc_set_options(a, &o), NCD_OK);       /* same: fine */
+    ck_assert_status(ncd_nc_acc_update(a, t.n, t.h, t.d, t.y), NCD_OK);
+    ck_assert_status(ncd_nc_acc_metrics(a, got, NCD_METRIC_COUNT), NCD_OK);
+    for (int i = 0; i < NCD_METRIC_COUNT; i++)
+      if (!isnan(got[i])) close_all(got + i, want + i, 1, "options");
+    ck_assert(!isnan(got[NCD_NC1]) && !isnan(got[NCD_NC4]));
+    size_t len;
+    ck_assert_status(ncd_nc_acc_save(a, NULL, 0, &len), NCD_ENOTSUP);
+    ncd_nc_acc_free(a);
+  }
+  drop(&t);
+}
+END_TEST
+
 Suite *suite_metrics_acc(void) {
   Suite *s = suite_create("metrics_acc");
   TCase *tc = tcase_create("accumulator");
@@ -590,6 +628,7 @@ Suite *suite_metrics_acc(void) {
   tcase_add_test(tc, collapse_regime);
   tcase_add_test(tc, twins);
   tcase_add_test(tc, rules);
+  tcase_add_test(tc, options);
   suite_add_tcase(s, tc);
   return s;
 }
