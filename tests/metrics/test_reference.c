@@ -294,6 +294,8 @@ START_TEST(random_shapes) {
       {100, 4, 10}, /* k > d     */
       {60, 20, 3},  /* d > k, SNR singular case when n - k < d does not apply */
       {40, 30, 4},  /* n - k < d: SNR NaN */
+      {50, 1, 3},   /* d = 1 */
+      {30, 2, 2},   /* k = 2 */
   };
   for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++)
     for (int unb = 0; unb < 2; unb++)
