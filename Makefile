@@ -74,7 +74,7 @@ export OMPI_ALLOW_RUN_AS_ROOT ?= 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM ?= 1
 
 .PHONY: all deps deps-check run check check-full check-suites check-asan check-valgrind \
-        check-layers check-exports check-abi check-header check-examples check-docs check-mpi \
+        check-layers check-exports check-abi check-header check-examples check-docs \
         abi-baseline bench examples install uninstall clean help
 
 all: $(SO_REAL) $(SO_LINK) $(SO_DEV) $(STATIC)
