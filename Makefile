@@ -148,6 +148,7 @@ check: deps-check
 	$(MAKE) check-layers check-exports check-header check-abi check-docs
 	$(MAKE) check-examples
 	$(MAKE) check-python
+	$(MAKE) check-mpi
 	$(MAKE) check-asan
 	$(MAKE) check-valgrind
 	@tests/scripts/summary.sh "$(BUILD)/summary.txt"
@@ -158,6 +159,7 @@ check-full: deps-check
 	NCD_TEST_LEVEL=full $(MAKE) check-suites
 	$(MAKE) check-layers check-exports check-header check-abi check-docs check-examples
 	NCD_TEST_LEVEL=full $(MAKE) check-python
+	$(MAKE) check-mpi
 	NCD_TEST_LEVEL=full $(MAKE) check-asan
 	NCD_VALGRIND_ALL=1 $(MAKE) check-valgrind
 	@tests/scripts/summary.sh "$(BUILD)/summary.txt"
@@ -226,6 +228,24 @@ tool: $(TOOL)
 check-python: all
 	@if [ -d python/tests ]; then NCDYN_LIBRARY=$(abspath $(SO_LINK)) PYTHONPATH=$(abspath python) \
 	  tests/scripts/run_pytest.sh "$(BUILD)/summary.txt" python/tests; fi
+# Open MPI examples (examples/mpi_*.c): built with mpicc through pkg-config
+# against the staged install of check-examples, run on 4 ranks. Without Open
+# MPI the check is skipped, except under CI=true where that is a failure.
+MPI_PC = PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig pkg-config
+check-mpi: all
+	@[ -f $(STAGE)/lib/pkgconfig/ncdyn.pc ] || $(MAKE) --no-print-directory install PREFIX=$(STAGE) DESTDIR= >/dev/null
+	@mkdir -p $(BUILD)/examples; pass=0; fail=0; \
+	if ! command -v mpicc >/dev/null || ! command -v mpirun >/dev/null; then \
+	  if [ "$${CI:-}" = true ]; then echo "check-mpi: Open MPI missing under CI"; \
+	    echo "mpi check-mpi 0 1" >>$(BUILD)/summary.txt; exit 1; fi; \
+	  echo "check-mpi: skipped, Open MPI not installed (make deps-check)"; exit 0; fi; \
+	for src in examples/mpi_*.c; do [ -e "$$src" ] || continue; n=$$(basename $$src .c); \
+	  if mpicc -std=c11 -Wall -Wextra -Wpedantic -Werror $$($(MPI_PC) --cflags ncdyn) -o $(BUILD)/examples/$$n $$src \
+	       $$($(MPI_PC) --libs ncdyn) -Wl,-rpath,$(STAGE)/lib -lm >$(BUILD)/examples/$$n.log 2>&1 && \
+	     mpirun -np 4 --oversubscribe $(BUILD)/examples/$$n >>$(BUILD)/examples/$$n.log 2>&1; \
+	  then pass=$$((pass+1)); else fail=$$((fail+1)); echo "check-mpi: $$n FAILED"; tail -25 $(BUILD)/examples/$$n.log; fi; \
+	done; echo "mpi check-mpi $$pass $$fail" >>$(BUILD)/summary.txt; \
+	echo "check-mpi: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
 # ---- examples, demo, benchmarks -------------------------------------------------
 EXAMPLE_SRC := $(wildcard examples/*.c)
