@@ -132,6 +132,117 @@ NCD_API int ncd_ghost_radius_bound(size_t n, size_t k, const double *a, size_t l
 NCD_API int ncd_ghost_radius_bound_f32(size_t n, size_t k, const float *a, size_t lda,
                                        double *rho, size_t *argmax);
 
+/**
+ * Exact radius of convergence, under logit linearization, of the Taylor series
+ * in tau of the mean cross-entropy along the step (ghosts.md 2.1, 2.6):
+ * *rho = min_i over samples of the modulus of the nearest complex zero of
+ * F_i(t) = sum_j exp(z_ij + a_ij t). `z` is the n x k row-major logit matrix
+ * (leading dimension ldz >= k), `a` the n x k JVP matrix (lda >= k), n >= 1,
+ * k >= 2. Per sample: equal slopes merged, closed form for two slopes, Newton
+ * from the upper-envelope seeds, argument-principle certification, bisection
+ * on the zero count as fallback; samples are pruned by branch and bound on
+ * pi/Delta_i and the tilt bound. Overflow-safe for logits of any finite size.
+ * Relative accuracy 1e-9 where the nearest zero is simple; always >= the
+ * bound of ncd_ghost_radius_bound; +INFINITY when every spread is 0.
+ * Returns NCD_OK, NCD_EINVAL (NULL, n = 0, k < 2, ld too small, overflowing
+ * sizes), NCD_ENONFINITE (NaN/Inf in z or a), NCD_ENOMEM.
+ */
+NCD_API int ncd_ghost_radius_exact(size_t n, size_t k, const double *z, size_t ldz,
+                                   const double *a, size_t lda, double *rho);
+
+/**
+ * ncd_ghost_radius_exact with a softmax temperature T > 0 (logits z/T, so the
+ * JVP is a/T: ghosts.md 2.8) and optional outputs: `argmin` receives the
+ * sample whose ghost is nearest (lowest index on ties, 0 when *rho is
+ * +INFINITY), `ghost` (2 doubles) its location t = ghost[0] + i ghost[1] with
+ * ghost[1] > 0 (the conjugate is a zero too; +INFINITY twice when *rho is
+ * +INFINITY; NaN twice in the rare case the bisection fallback could not
+ * polish a root, *rho is still certified). Statuses as
+ * ncd_ghost_radius_exact, plus NCD_EINVAL for T not finite and > 0.
+ */
+NCD_API int ncd_ghost_radius_exact_ex(size_t n, size_t k, const double *z, size_t ldz,
+                                      const double *a, size_t lda, double temperature,
+                                      double *rho, size_t *argmin, double *ghost);
+
+/**
+ * Exact radius of one sample (ghosts.md 4 item 5, `ghost_rho_exact`): *rho =
+ * min |t| over the zeros of sum_j exp(z_j + a_j t), j < k (k >= 2, vectors of
+ * length k), and optionally the ghost location ghost[0] + i ghost[1]
+ * (ghost[1] > 0; may be NULL). Accuracy and statuses as
+ * ncd_ghost_radius_exact.
+ */
+NCD_API int ncd_ghost_rho_exact(size_t k, const double *z, const double *a, double *rho,
+                                double *ghost);
+
+/**
+ * The "majority-tilt" lower bound of ghosts.md 2.4, min over samples:
+ * rho_tilt,i = sqrt(d_i^2 + (pi/Delta_i)^2) with d_i the distance from 0 to
+ * the set where no class has tilted probability above 1/2, equal slopes
+ * merged first. pi/max Delta_i <= *rho <= the exact radius; equal to it for
+ * two distinct slopes. Layouts as ncd_ghost_radius_exact; `argmin` optional.
+ * Statuses: NCD_OK, NCD_EINVAL, NCD_ENONFINITE, NCD_ENOMEM.
+ */
+NCD_API int ncd_ghost_radius_tilt(size_t n, size_t k, const double *z, size_t ldz,
+                                  const double *a, size_t lda, double *rho,
+                                  size_t *argmin);
+
+/**
+ * Binary exact radius (ghosts.md 2.2): with delta = z_1 - z_2 and
+ * da = a_1 - a_2, *rho = sqrt(delta^2 + pi^2) / |da| and (optional, 2
+ * doubles) the ghost t = (-delta + i pi)/da taken with Im > 0:
+ * ghost = (-delta/da, pi/|da|). da = 0 gives +INFINITY (ghost +INFINITY
+ * twice). NCD_EINVAL for a NULL rho or non-finite delta or da.
+ */
+NCD_API int ncd_ghost_rho_binary(double delta, double da, double *rho, double *ghost);
+
+/**
+ * Temperature bound (ghosts.md 2.8): the bound for logits z/T when `a` is the
+ * JVP of the raw logits: *rho = pi T / max_i Delta_i. Layout, argmax and
+ * statuses as ncd_ghost_radius_bound, plus NCD_EINVAL unless T is finite
+ * and > 0.
+ */
+NCD_API int ncd_ghost_radius_bound_temp(size_t n, size_t k, const double *a, size_t lda,
+                                        double temperature, double *rho, size_t *argmax);
+
+/** Activation kinds for ncd_ghost_activation_radius (ghosts.md 2.8). */
+typedef enum ncd_ghost_activation {
+  NCD_GHOST_RELU = 0,    /**< rho_j = |h_j| / |hdot_j| (the kink at 0)        */
+  NCD_GHOST_SIGMOID = 1, /**< also SiLU and softplus: sqrt(h^2 + pi^2)/|hdot|  */
+  NCD_GHOST_TANH = 2     /**< sqrt(h^2 + pi^2/4) / |hdot|                      */
+} ncd_ghost_activation;
+
+/**
+ * Activation radius (ghosts.md 2.8, S1 App. 2 eq. 21): *rho = min_j over the
+ * n neurons with hdot_j != 0 of the distance from the pre-activation h_j to
+ * the nearest singularity of the activation, divided by |hdot_j| (hdot = the
+ * pre-activation's derivative along the step). +INFINITY when every hdot_j
+ * is 0; `argmin` (optional) receives the binding neuron. The combined
+ * conservative bound is min(*rho, the logit bound). Statuses: NCD_EINVAL
+ * (NULL, n = 0, unknown activation), NCD_ENONFINITE (NaN/Inf in h or hdot).
+ */
+NCD_API int ncd_ghost_activation_radius(int activation, size_t n, const double *h,
+                                        const double *hdot, double *rho, size_t *argmin);
+
+/**
+ * Normalized step (ghosts.md 1, S1 eq. 17): *r = tau / rho for a step of
+ * length tau >= 0 and a radius rho > 0 (+INFINITY allowed, giving 0).
+ * NCD_EINVAL otherwise.
+ */
+NCD_API int ncd_ghost_normalized_step(double tau, double rho, double *r);
+
+/**
+ * Learning rate of the rho controller (ghosts.md 3.1, 4 item 8). u is the
+ * optimizer's unit-LR proposal with norm unit_norm, rho the radius along it
+ * (per unit step length), r_target > 0 (the paper's 1). Capped mode
+ * (set_mode = 0, NCD_STEP_GHOST): *lr_eff = min(lr, r_target rho / unit_norm);
+ * set mode (set_mode = 1, NCD_STEP_GHOST_SET): *lr_eff = r_target rho /
+ * unit_norm. When unit_norm < 1e-12 or rho = +INFINITY the plain step
+ * *lr_eff = lr is taken. NCD_EINVAL for lr or r_target not finite and > 0,
+ * unit_norm not finite and >= 0, rho not > 0, set_mode not 0 or 1.
+ */
+NCD_API int ncd_ghost_step_scale(double lr, double unit_norm, double rho, double r_target,
+                                 int set_mode, double *lr_eff);
+
 /* ==== end section 5 ======================================================== */
 
 
