@@ -27,7 +27,8 @@ static const char *const HELP =
     "                  the exact radius, when the library provides them)\n"
     "  --batch ROWS    rows read per batch (default 65536)\n"
     "  --json          one JSON object: n, k, rho_bound, bottleneck, spread,\n"
-    "                  rho_tilt, rho_exact (null when not computed or infinite)\n";
+    "                  rho_tilt, rho_exact, exact_bottleneck, ghost [re, im]\n"
+    "                  (null when not computed or infinite)\n";
 
 int cmd_radius(int argc, char **argv) {
   const char *cmd = "radius";
@@ -84,8 +85,8 @@ int cmd_radius(int argc, char **argv) {
     rc = cli_error(EXIT_LIBRARY, cmd, "out of memory for a batch of %zu rows", batch);
     goto done;
   }
-  double rho = INFINITY, rho_tilt = NAN, rho_exact = NAN, spread = 0;
-  uint64_t bott = 0;
+  double rho = INFINITY, rho_tilt = NAN, rho_exact = NAN, spread = 0, ghost[2] = {NAN, NAN};
+  uint64_t bott = 0, bott_exact = 0;
   for (uint64_t r0 = 0; r0 < A.rows; r0 += batch) {
     size_t m = A.rows - r0 < batch ? (size_t)(A.rows - r0) : batch;
     if (arr_read_f64(&A, r0, m, a, err) != 0 || (have_z && arr_read_f64(&Z, r0, m, z, err))) {
@@ -111,14 +112,23 @@ int cmd_radius(int argc, char **argv) {
     }
 #if NCDYN_HAVE_GHOST_EXACT
     if (have_z) {
-      double re, rt;
-      st = ncd_ghost_radius_exact(m, k, z, k, a, k, &re);
-      if (!st) st = ncd_ghost_radius_tilt(m, k, z, k, a, k, &rt);
+      double re, rt, gh[2];
+      size_t ae;
+      st = ncd_ghost_radius_exact_ex(m, k, z, k, a, k, 1.0, &re, &ae, gh);
       if (st) {
         rc = cli_status(cmd, "exact radius", st);
         goto done;
       }
-      rho_exact = isnan(rho_exact) ? re : fmin(rho_exact, re);
+      if ((st = ncd_ghost_radius_tilt(m, k, z, k, a, k, &rt, NULL))) {
+        rc = cli_status(cmd, "tilt bound", st);
+        goto done;
+      }
+      if (isnan(rho_exact) || re < rho_exact) {
+        rho_exact = re;
+        bott_exact = r0 + ae;
+        ghost[0] = gh[0];
+        ghost[1] = gh[1];
+      }
       rho_tilt = isnan(rho_tilt) ? rt : fmin(rho_tilt, rt);
     }
 #endif
@@ -132,16 +142,26 @@ int cmd_radius(int argc, char **argv) {
     cli_json_number(stdout, rho_tilt);
     printf(", \"rho_exact\": ");
     cli_json_number(stdout, rho_exact);
-    printf("}\n");
+    if (!isnan(rho_exact)) printf(", \"exact_bottleneck\": %" PRIu64, bott_exact);
+    else printf(", \"exact_bottleneck\": null");
+    printf(", \"ghost\": [");
+    cli_json_number(stdout, ghost[0]);
+    printf(", ");
+    cli_json_number(stdout, ghost[1]);
+    printf("]}\n");
   } else {
     printf("samples n          %" PRIu64 "\nclasses k          %zu\n", A.rows, k);
     printf("rho_bound          %.17g   (pi / max spread)\n", rho);
     printf("bottleneck sample  %" PRIu64 "   (spread %.17g)\n", bott, spread);
-    if (!isnan(rho_tilt)) printf("rho_tilt           %.17g\n", rho_tilt);
-    if (!isnan(rho_exact)) printf("rho_exact          %.17g\n", rho_exact);
-    if (isnan(rho_exact))
+    if (!isnan(rho_tilt)) printf("rho_tilt           %.17g   (majority-tilt bound)\n", rho_tilt);
+    if (!isnan(rho_exact)) {
+      printf("rho_exact          %.17g   (nearest complex zero)\n", rho_exact);
+      printf("exact bottleneck   %" PRIu64 "   (ghost at %.10g %+.10g i)\n", bott_exact,
+             ghost[0], ghost[1]);
+    } else {
       printf("rho_tilt, rho_exact  %s\n",
              have_z ? "not available in this build of libncdyn" : "need --logits");
+    }
   }
 done:
   free(a);
