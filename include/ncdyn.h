@@ -172,6 +172,149 @@ NCD_API int ncd_mse_loss_f32(size_t n, size_t k, const float *z, size_t ldz,
 
 
 /* ==== section 3: initializers ============================================== */
+/*
+ * Hadamard matrices, simplex equiangular tight frames (ETFs), random
+ * orthonormal rows, frames for more classes than dimensions, and the Walsh
+ * spectrum of the softmax (spec/init.md; docs/init.md).
+ */
+
+/**
+ * Constructions of the Hadamard family (spec/init.md 1.5, I-7), as reported by
+ * ncd_hadamard_supported: Sylvester 2^a (I-2), Paley I of GF(q) with
+ * q = 3 mod 4 (I-4), Paley II with q = 1 mod 4 (I-5), or a Kronecker product
+ * canon(n/c) x canon(c) (I-6). 0 means unreachable.
+ */
+typedef enum ncd_hadamard_kind {
+  NCD_HADAMARD_NONE = 0,      /**< not in the library's family */
+  NCD_HADAMARD_SYLVESTER = 1, /**< n = 2^a, H[i][j] = (-1)^popcount(i AND j) */
+  NCD_HADAMARD_PALEY1 = 2,    /**< n = q + 1, q = 3 mod 4 a prime power */
+  NCD_HADAMARD_PALEY2 = 3,    /**< n = 2(q + 1), q = 1 mod 4 a prime power */
+  NCD_HADAMARD_KRONECKER = 4  /**< product of a smaller canonical matrix and a core */
+} ncd_hadamard_kind;
+
+/**
+ * Writes the canonical Hadamard matrix of order n (spec/init.md I-7) into the
+ * n x n row-major `out` (leading dimension ldo >= n): entries exactly +1.0/-1.0,
+ * out * out^T = n I exactly, row 0 and column 0 all +1 (normalized form I-1).
+ * Sylvester for n = 2^a, else Paley I, Paley II over GF(q) (q = p^m, real
+ * finite-field arithmetic), else a Kronecker product; integer arithmetic only,
+ * so the output is bit-identical on every platform.
+ * Statuses: NCD_EINVAL for out == NULL, n == 0, n >= 2^32 or ldo < n;
+ * NCD_ENOTSUP when n is not 1, 2 or a multiple of 4, or the family cannot reach
+ * n (55 multiples of 4 up to 1000, e.g. 92, 116, 156; spec/init.md 1.5);
+ * NCD_ENOMEM. Cost O(n^2) time, n^2 bytes of scratch.
+ */
+NCD_API int ncd_hadamard(size_t n, double *out, size_t ldo);
+
+/** float32 twin of ncd_hadamard (entries exactly +1.0f/-1.0f); same statuses. */
+NCD_API int ncd_hadamard_f32(size_t n, float *out, size_t ldo);
+
+/**
+ * Says whether ncd_hadamard(n) succeeds, without building anything: NCD_OK if
+ * the order is reachable, NCD_ENOTSUP if not (also every n > 2 that is not a
+ * multiple of 4), NCD_EINVAL for n == 0 or n >= 2^32. `construction`
+ * (optional, may be NULL) receives the ncd_hadamard_kind of the canonical
+ * choice (NCD_HADAMARD_NONE when unsupported). Cost O(sqrt(n) * divisors).
+ */
+NCD_API int ncd_hadamard_supported(size_t n, int *construction);
+
+/**
+ * A normalized Paley matrix for a given prime power q, also where it is not the
+ * canonical choice (spec/init.md I-4, I-5): kind 1 (Paley I, needs q = 3 mod 4,
+ * order n = q + 1) or kind 2 (Paley II, needs q = 1 mod 4, order n = 2(q + 1)),
+ * written n x n row-major into `out` (ldo >= n), entries +-1.0, row and column
+ * 0 all +1. Statuses: NCD_EINVAL for a bad kind, q not a prime power of the
+ * right residue, q >= 2^31, out == NULL or ldo < n; NCD_ENOMEM.
+ */
+NCD_API int ncd_hadamard_paley(uint64_t q, int kind, double *out, size_t ldo);
+
+/**
+ * Writes k x d rows m_1..m_k (row-major, ldm >= d) of a simplex ETF:
+ * ||m_i|| = 1, sum_i m_i = 0, <m_i, m_j> = -1/(k-1) for i != j, i.e.
+ * M M^T = (k/(k-1))(I - 11^T/k). seed == 0 gives the canonical scaled Helmert
+ * frame of spec/init.md I-8 (columns k-1..d-1 zero, computed from exact
+ * integers, bit-identical everywhere); any other seed gives M0 * O with O the
+ * (k-1) x d Haar-random orthonormal rows of ncd_stiefel(k-1, d, seed) (I-14):
+ * same seed, bit-identical output on every IEEE-754 platform.
+ * Statuses: NCD_EINVAL for m == NULL, k < 2, d < k - 1, k > 2^21, ldm < d;
+ * NCD_ESINGULAR (probability 0, see ncd_stiefel); NCD_ENOMEM.
+ * Cost O(kd) for seed 0, about 4 d k^2 flops otherwise (no BLAS, by design).
+ */
+NCD_API int ncd_simplex_etf(size_t k, size_t d, uint64_t seed, double *m, size_t ldm);
+
+/** float32 twin of ncd_simplex_etf: computed in double, rounded once; same
+ *  statuses. */
+NCD_API int ncd_simplex_etf_f32(size_t k, size_t d, uint64_t seed, float *m, size_t ldm);
+
+/**
+ * Writes r x d orthonormal rows (row-major, ldo >= d; r <= d) into `o`
+ * (spec/init.md I-13): seed 0 gives e_0..e_{r-1}; any other seed draws r
+ * Gaussian vectors from the portable generator (I-9..I-12) and orthonormalizes
+ * them by classical Gram-Schmidt applied twice in a fixed order (the first r
+ * rows of a Haar-distributed orthogonal matrix), bit-identical on every
+ * IEEE-754 platform. Statuses: NCD_EINVAL for o == NULL, r == 0, d < r,
+ * ldo < d; NCD_ESINGULAR if a drawn vector is exactly dependent (probability
+ * 0); NCD_ENOMEM. Cost about 4 d r^2 flops.
+ */
+NCD_API int ncd_stiefel(size_t r, size_t d, uint64_t seed, double *o, size_t ldo);
+
+/** float32 twin of ncd_stiefel: computed in double, rounded once. */
+NCD_API int ncd_stiefel_f32(size_t r, size_t d, uint64_t seed, float *o, size_t ldo);
+
+/**
+ * Faster, platform-bound twin of ncd_stiefel: the same Gaussian draws of the
+ * portable generator, orthonormalized by Cholesky QR applied twice with BLAS-3
+ * (spec/init.md I-13). Mathematically the same r x d rows as ncd_stiefel
+ * (equal up to rounding, about 1e-13 for well-conditioned draws), but not
+ * bit-identical across platforms or BLIS builds; falls back to the portable
+ * route if a Cholesky factorization fails. Statuses as ncd_stiefel.
+ */
+NCD_API int ncd_stiefel_fast(size_t r, size_t d, uint64_t seed, double *o, size_t ldo);
+
+/**
+ * Faster, platform-bound twin of ncd_simplex_etf for seed != 0: M0 times the
+ * rows of ncd_stiefel_fast(k-1, d, seed) (spec/init.md I-14). Same frame as
+ * ncd_simplex_etf up to rounding; seed 0 gives the canonical frame bitwise.
+ * Statuses as ncd_simplex_etf. Cost dominated by two k x k x d BLAS-3 passes.
+ */
+NCD_API int ncd_simplex_etf_fast(size_t k, size_t d, uint64_t seed, double *m, size_t ldm);
+
+/** Objective of ncd_frame_packing. */
+typedef enum ncd_frame_mode {
+  NCD_FRAME_SEPARATION = 0, /**< minimize max_{i!=j} <m_i, m_j> (spherical code) */
+  NCD_FRAME_COHERENCE = 1   /**< minimize max_{i!=j} |<m_i, m_j>| */
+} ncd_frame_mode;
+
+/**
+ * Unit rows m_1..m_k in R^d (k x d row-major, ldm >= d) with a small maximal
+ * inner product, for any k >= 2, d >= 1 (spec/init.md 2.4): separation mode
+ * returns ncd_simplex_etf(k, d, seed) when k <= d + 1 (the exact optimum);
+ * coherence mode returns ncd_stiefel(k, d, seed) when k <= d (coherence 0) and
+ * the simplex when k = d + 1. Otherwise it starts from k x d Gaussian rows of
+ * `seed` and runs the 12-stage p-norm descent (I-15, 2400 iterations).
+ * `achieved` (optional) receives the final max_{i!=j} <m_i, m_j> (separation)
+ * or max_{i!=j} |<m_i, m_j>| (coherence). Deterministic for a given build, not
+ * bit-identical across platforms (BLAS is used) when k > d + 1.
+ * Statuses: NCD_EINVAL for m == NULL, k < 2, d == 0, ldm < d, a bad mode;
+ * NCD_ENOMEM. Cost about 2400 * 4 k^2 d flops when k > d + 1.
+ */
+NCD_API int ncd_frame_packing(size_t k, size_t d, uint64_t seed, int mode, double *m,
+                              size_t ldm, double *achieved);
+
+/**
+ * The Walsh spectrum of the softmax of the Hadamard-initialized UFM
+ * (spec/init.md I-17..I-19), k = 2^a classes, nc samples per class, mode
+ * strengths s (k values; logits Q diag(s/sqrt(nc)) Q^T, Q = Hd/sqrt(k)):
+ * softmax rows = Q diag(lambda) Q^T with lambda = Hd pi, pi = softmax(g),
+ * g = Hd s / (k sqrt(nc)). Outputs (each optional, k values): lambda,
+ * one_minus_lambda (1 - lambda_m computed without cancellation by the positive
+ * butterfly I-18; 0 for m = 0), pi, and *loss = the mean cross-entropy (I-19).
+ * Statuses: NCD_EINVAL for s == NULL, k < 2, nc == 0; NCD_ENOTSUP when k is
+ * not a power of 2; NCD_ENONFINITE for NaN/Inf in s; NCD_ENOMEM.
+ * Cost O(k log k).
+ */
+NCD_API int ncd_walsh_softmax(size_t k, size_t nc, const double *s, double *lambda,
+                              double *one_minus_lambda, double *pi, double *loss);
 
 /* ==== end section 3 ======================================================== */
 
@@ -768,6 +911,112 @@ NCD_API int ncd_ufm_init_gaussian(const ncd_ufm *u, uint64_t seed, double sigma_
 
 
 /* ---- 7b: UFM starts (Hadamard / ETF initialization) and reduced dynamics ---- */
+/*
+ * Starts of the cross-entropy UFM whose gradient dynamics stay diagonal
+ * (spec/init.md section 3). Layout as everywhere: classifier w is k x d (one
+ * class per row), features h are n x d (one sample per row); labels y are
+ * balanced (n/k samples per class, any order). The singular values of w and h
+ * along mode m (column m of the Sylvester matrix Hd) are sigma_w[m] and
+ * sigma_h[m] (signed, unsorted); the logits h w^T have mode strengths
+ * s = sigma_w * sigma_h.
+ */
+
+/**
+ * Hadamard initialization of the UFM (spec/init.md I-16), k = 2^a classes:
+ * with Q = Hd/sqrt(k), S = {m : (sigma_w[m], sigma_h[m]) != (0, 0)} ascending,
+ * r = |S| and O = ncd_stiefel(r, d, seed) (rows o_j), writes
+ * w[c] = sum_j Q[c][S_j] sigma_w[S_j] o_j and
+ * h[i] = sum_j Q[y_i][S_j] sigma_h[S_j] o_j / sqrt(n/k).
+ * Gradient descent/flow on the mean CE from this point keeps Q, O and the
+ * label one-hot basis frozen and moves only the singular values
+ * (ncd_hadamard_gd). Mode 0 shifts every logit of a sample equally and never
+ * moves; the usual call has sigma_w[0] = sigma_h[0] = 0 and d >= k - 1; d < k - 1
+ * works with at most d active modes (spec 3.8). sigma_w, sigma_h have k values.
+ * Statuses: NCD_EINVAL for NULL pointers, k < 2, n == 0, d == 0, ldw or ldh < d,
+ * labels outside [0, k), unbalanced labels, r > d; NCD_ENOTSUP when k is not a
+ * power of 2 (use ncd_etf_ufm_init); NCD_ENONFINITE for NaN/Inf in sigma_w or
+ * sigma_h; NCD_ENOMEM. Cost O((n + k) d r).
+ */
+NCD_API int ncd_hadamard_ufm_init(size_t n, size_t d, size_t k, const int32_t *y,
+                                  const double *sigma_w, const double *sigma_h,
+                                  uint64_t seed, double *w, size_t ldw, double *h,
+                                  size_t ldh);
+
+/** float32 twin of ncd_hadamard_ufm_init (computed in double, rounded once);
+ *  same statuses. */
+NCD_API int ncd_hadamard_ufm_init_f32(size_t n, size_t d, size_t k, const int32_t *y,
+                                      const double *sigma_w, const double *sigma_h,
+                                      uint64_t seed, float *w, size_t ldw, float *h,
+                                      size_t ldh);
+
+/**
+ * ETF-symmetric initialization of the UFM for any k >= 2 (spec/init.md I-27):
+ * with M = ncd_simplex_etf(k, d, seed) and zeta = sqrt((k-1)/k), writes
+ * w = sigma_w zeta M and h[i] = sigma_h zeta m_{y_i} / sqrt(n/k): all k - 1
+ * non-trivial modes equal, so gradient dynamics keep every mode equal and the
+ * iterate collapsed at every step (spec 3.5). Requires d >= k - 1.
+ * Statuses: NCD_EINVAL for NULL pointers, k < 2, d < k - 1, n == 0, ldw or
+ * ldh < d, bad or unbalanced labels, non-finite sigma_w or sigma_h; NCD_ENOMEM.
+ * Cost O((n + k) d), plus 4 d k^2 flops for seed != 0.
+ */
+NCD_API int ncd_etf_ufm_init(size_t n, size_t d, size_t k, const int32_t *y,
+                             double sigma_w, double sigma_h, uint64_t seed, double *w,
+                             size_t ldw, double *h, size_t ldh);
+
+/**
+ * Reduced gradient descent on the singular values of the Hadamard-initialized
+ * CE UFM (spec/init.md I-20, I-21), in place on sigma_w and sigma_h (k values
+ * each, k = 2^a, nc samples per class): `steps` times,
+ * c_m = (1 - lambda_m(s / sqrt(nc))) / (k sqrt(nc)) (c_0 = 0) with s =
+ * sigma_w * sigma_h and lambda of ncd_walsh_softmax, then simultaneously
+ * sigma_w += eta (c * sigma_h - lambda_w sigma_w),
+ * sigma_h += eta (c * sigma_w - lambda_h sigma_h).
+ * This is exactly full GD with step eta on the mean CE plus
+ * (lambda_w/2)||w||^2 + (lambda_h/2)||h||^2 started at ncd_hadamard_ufm_init,
+ * at O(k log k) per step instead of O(n k d). `loss_trace` (optional, steps + 1
+ * values) receives the mean CE at every iterate, the start included.
+ * Statuses: NCD_EINVAL for NULL sigma_w/sigma_h, k < 2, nc == 0, eta < 0,
+ * lambda_w < 0, lambda_h < 0; NCD_ENOTSUP when k is not a power of 2;
+ * NCD_ENONFINITE for NaN/Inf in sigma_w, sigma_h, eta, lambda_w, lambda_h;
+ * NCD_ENOMEM.
+ */
+NCD_API int ncd_hadamard_gd(size_t k, size_t nc, double eta, double lambda_w,
+                            double lambda_h, size_t steps, double *sigma_w,
+                            double *sigma_h, double *loss_trace);
+
+/**
+ * Reduced gradient flow of the Hadamard-initialized CE UFM (spec/init.md
+ * I-20): integrates sigma_w' = c * sigma_h, sigma_h' = c * sigma_w (c as in
+ * ncd_hadamard_gd, no weight decay) from time 0 to t >= 0, in place on the k
+ * values of sigma_w and sigma_h (k = 2^a, nc samples per class), with the
+ * adaptive Dormand-Prince 5(4) pair at relative (and absolute) tolerance rtol
+ * in [1e-15, 1e-2]. This is the eta -> 0 limit of full GD from
+ * ncd_hadamard_ufm_init. Statuses: NCD_EINVAL for NULL arrays, k < 2,
+ * nc == 0, t < 0, rtol out of range; NCD_ENOTSUP for k not a power of 2;
+ * NCD_ENONFINITE for NaN/Inf in t, sigma_w, sigma_h; NCD_ENOCONV past 1e7
+ * steps or on a non-finite error estimate (arrays then unchanged); NCD_ENOMEM.
+ * Cost O(k log k) per stage, 6 stages per step.
+ */
+NCD_API int ncd_hadamard_flow(size_t k, size_t nc, double t, double rtol, double *sigma_w,
+                              double *sigma_h);
+
+/**
+ * Time the equal-mode (ETF) gradient flow takes from u0 to u (spec/init.md
+ * I-24), u = sigma^2/sqrt(nc) the common logit margin of the start with all
+ * k - 1 modes equal to sigma (ncd_etf_ufm_init with sigma_w = sigma_h = sigma):
+ * *t = (sqrt(nc)/2) (Ei(u) - Ei(u0) + (k - 1) ln(u/u0)), negative when u < u0.
+ * Statuses: NCD_EINVAL for t == NULL, k < 2, nc == 0, u0 or u not in (0, 700].
+ * Relative accuracy about 1e-14 (Ei by series, spec 3.5).
+ */
+NCD_API int ncd_etf_flow_time(size_t k, size_t nc, double u0, double u, double *t);
+
+/**
+ * Inverse of ncd_etf_flow_time: the margin *u reached at time t >= 0 from u0
+ * (spec/init.md I-24, safeguarded Newton in ln u). Statuses: NCD_EINVAL for
+ * u == NULL, k < 2, nc == 0, u0 not in (0, 700], t < 0 or not finite;
+ * NCD_ENOTSUP when u would exceed 700 (t beyond about 1e301).
+ */
+NCD_API int ncd_etf_flow_u(size_t k, size_t nc, double u0, double t, double *u);
 
 /* ---- end 7b ---- */
 
