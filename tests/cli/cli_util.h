@@ -99,14 +99,22 @@ static inline void cu_rmdir(const char *dir) {
 
 /* Runs "$NCD_TOOL ARGS" through the shell; stdout into out (cap bytes), stderr
  * into err; returns the exit code (or 128 + signal). */
+static inline int cu_run_env(const char *env, const char *args, char *out, size_t cap,
+                             char *err, size_t ecap);
 static inline int cu_run(const char *args, char *out, size_t cap, char *err, size_t ecap) {
+  return cu_run_env("", args, out, cap, err, ecap);
+}
+/* As cu_run with environment assignments `env` ("NAME=VALUE ...", may be ""). */
+static inline int cu_run_env(const char *env, const char *args, char *out, size_t cap,
+                             char *err, size_t ecap) {
   const char *tool = getenv("NCD_TOOL");
   ck_assert_msg(tool && *tool, "NCD_TOOL is not set");
   char ef[64];
   snprintf(ef, sizeof ef, "/tmp/ncdyn_cli_err_%d", (int)getpid());
-  size_t clen = strlen(tool) + strlen(args) + 128;
+  size_t clen = strlen(env) + strlen(tool) + strlen(args) + 128;
   char *cmd = malloc(clen);
-  snprintf(cmd, clen, "'%s' %s 2>%s", tool, args, ef);
+  snprintf(cmd, clen, "%s%s%s'%s' %s 2>%s", *env ? "env " : "", env, *env ? " " : "", tool,
+           args, ef);
   FILE *p = popen(cmd, "r");
   ck_assert_ptr_nonnull(p);
   size_t got = 0;

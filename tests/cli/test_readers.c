@@ -230,6 +230,10 @@ START_TEST(npy_malformed) {
       {1, 0, "{" GOOD "'shape': (1099511627776, 1099511627776), }\n", 48, "too large"},
       {1, 0, "{" GOOD "'shape': (99999999999999999999999, 3), }\n", 48, "too large"},
       {1, 0, "{" GOOD "'shape': (2, 3, 4), }\n", 192, "3 dimensions"},
+      /* fuzz finding (fuzz_npy, hang): 2^62 rows of 0 columns made a reader of
+         all rows loop ~2^62 times on an empty file; empty arrays are refused */
+      {1, 0, "{" GOOD "'shape': (4611686018427387904, 0), }\n", 0, "empty array"},
+      {1, 0, "{" GOOD "'shape': (0,), }\n", 0, "empty array"},
       {1, 0, "{" GOOD "'shape': (), }\n", 8, "0-d"},
       {1, 0, "{" GOOD "'shape': 6, }\n", 48, "not a tuple"},
       {1, 0, "{" GOOD "'shape': (2.5, 3), }\n", 48, "shape"},
@@ -304,6 +308,8 @@ START_TEST(safetensors_malformed) {
        8, "x", "JSON"},
       {"{\"x\": {\"dtype\": \"F64\", \"shape\": [1, 1, 1], \"data_offsets\": [0, 8]}}", 8, "x", "3 dimensions"},
       {"{\"x\": {\"dtype\": \"F64\", \"shape\": [], \"data_offsets\": [0, 8]}}", 8, "x", "0-d"},
+      {"{\"x\": {\"dtype\": \"F64\", \"shape\": [4611686018427387904, 0], \"data_offsets\": [0, 0]}}",
+       0, "x", "empty tensor"},
       {"{\"x\": {\"dtype\": \"F64\", \"shape\": [1], \"data_offsets\": [0]}}", 8, "x", "two integers"},
       {"{\"x\": {\"dtype\": \"F64\", \"shape\": [1], \"data_offsets\": [0, 8]}, "
        "\"x\": {\"dtype\": \"F64\", \"shape\": [1], \"data_offsets\": [0, 8]}}", 8, "x", "JSON"},

@@ -8,6 +8,6 @@
 #define NCDYN_TOOL_HAVE_H
 #define NCDYN_HAVE_NC_ACC 1      /* ncd_nc_acc_*, ncd_nc_metrics (metrics layer)  */
 #define NCDYN_HAVE_GHOST_EXACT 1 /* ncd_ghost_radius_exact and the tilt bound      */
-#define NCDYN_HAVE_CPATH 0       /* ncd_cpath_omega (central-path layer)           */
-#define NCDYN_HAVE_UFM 0         /* ncd_ufm_*, ncd_simplex_etf, ncd_hadamard       */
+#define NCDYN_HAVE_CPATH 1       /* ncd_cpath_omega (central-path layer)           */
+#define NCDYN_HAVE_UFM 1         /* ncd_ufm_*, ncd_simplex_etf, ncd_hadamard       */
 #endif

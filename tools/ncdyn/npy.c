@@ -200,6 +200,8 @@ int arr_open_npy(FILE *f, uint64_t size, arr_file *a, char *err) {
   a->rows = shape[0];
   a->cols = ndim == 2 ? shape[1] : 1;
   uint64_t bytes;
+  if (a->rows == 0 || a->cols == 0)
+    return arr_fail(err, a, "empty array: the shape has a zero dimension");
   if (arr_nbytes(a->rows, a->cols, arr_elsize(a->dtype), &bytes) != 0)
     return arr_fail(err, a, "shape too large");
   a->offset = start + hlen;

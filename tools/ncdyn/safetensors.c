@@ -73,6 +73,8 @@ static int check_tensor(json_t *t, uint64_t data_start, uint64_t size, arr_file 
     return arr_fail(err, a, "'data_offsets' holds something other than non-negative integers");
   if (b > e) return arr_fail(err, a, "'data_offsets' begin %" PRIu64 " > end %" PRIu64, b, e);
   uint64_t bytes;
+  if (dims[0] == 0 || dims[1] == 0)
+    return arr_fail(err, a, "empty tensor: the shape has a zero dimension");
   if (arr_nbytes(dims[0], dims[1], arr_elsize(a->dtype), &bytes) != 0)
     return arr_fail(err, a, "shape too large");
   if (e - b != bytes)
