@@ -62,6 +62,14 @@ static int file_size(FILE *f, uint64_t *size) {
   return fseeko(f, 0, SEEK_SET);
 }
 
+/* Copies src into dst[cap], truncating (the name is only for messages). */
+static void copy_name(char *dst, size_t cap, const char *src) {
+  size_t l = strlen(src);
+  if (l >= cap) l = cap - 1;
+  memcpy(dst, src, l);
+  dst[l] = '\0';
+}
+
 static int ends_with(const char *s, const char *suffix) {
   size_t a = strlen(s), b = strlen(suffix);
   return a >= b && strcmp(s + a - b, suffix) == 0;
@@ -69,7 +77,7 @@ static int ends_with(const char *s, const char *suffix) {
 
 int arr_open_stream(FILE *f, const char *name, const char *tensor, arr_file *a, char *err) {
   memset(a, 0, sizeof *a);
-  snprintf(a->name, sizeof a->name, "%s", name ? name : "(stream)");
+  copy_name(a->name, sizeof a->name, name ? name : "(stream)");
   uint64_t size;
   if (file_size(f, &size) != 0)
     return arr_fail(err, a, "cannot determine the file size (not a regular file?)");
@@ -111,20 +119,20 @@ int arr_open(const char *spec, arr_file *a, char *err) {
     *cut = '\0';
     tensor = cut + 1;
     if (!*tensor) {
-      snprintf(a->name, sizeof a->name, "%s", path);
+      copy_name(a->name, sizeof a->name, path);
       return arr_fail(err, a, "empty tensor name after ':'");
     }
   }
   FILE *f = fopen(path, "rb");
   if (!f) {
-    snprintf(a->name, sizeof a->name, "%s", path);
+    copy_name(a->name, sizeof a->name, path);
     return arr_fail(err, a, "cannot open: %s", strerror(errno));
   }
   char name[256];
   if (tensor)
     snprintf(name, sizeof name, "%.150s:%.100s", path, tensor);
   else
-    snprintf(name, sizeof name, "%s", path);
+    copy_name(name, sizeof name, path);
   if (arr_open_stream(f, name, tensor, a, err) != 0) {
     free(a->scratch);
     a->scratch = NULL;

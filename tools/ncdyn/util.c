@@ -88,7 +88,7 @@ int cli_doubles(const char *cmd, const char *opt, const char *s, double **out, s
     char *p1 = strchr(buf, ':'), *p2 = p1 ? strchr(p1 + 1, ':') : NULL;
     if (!p2) return cli_error(EXIT_USAGE, cmd, "--%s: a range is START:STOP:COUNT", opt);
     *p1 = *p2 = '\0';
-    double a, b;
+    double a = 0, b = 0;
     size_t m;
     if (cli_double(cmd, opt, buf, &a) || cli_double(cmd, opt, p1 + 1, &b) ||
         cli_size(cmd, opt, p2 + 1, 1, &m))
