@@ -137,6 +137,27 @@ static inline int cu_run_env(const char *env, const char *args, char *out, size_
   return WEXITSTATUS(st);
 }
 
+/* Peak resident size (KiB) of one run of "$NCD_TOOL ARGS" (stdout discarded),
+ * measured by the kernel for the child; the run must exit 0. ASan builds get a
+ * small quarantine, so freed per-batch workspaces are reused (the default
+ * 256 MiB quarantine would show up as resident growth). */
+static inline long cu_peak_rss_kib(const char *args) {
+  pid_t pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    char cmd[800];
+    snprintf(cmd, sizeof cmd, "ASAN_OPTIONS=$ASAN_OPTIONS:quarantine_size_mb=1 exec '%s' %s >/dev/null",
+             getenv("NCD_TOOL"), args);
+    execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+    _exit(127);
+  }
+  int st;
+  struct rusage ru;
+  ck_assert_int_eq(wait4(pid, &st, 0, &ru), pid);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "tool failed: %s", args);
+  return ru.ru_maxrss;
+}
+
 /* A python3 that imports numpy ("python3" on PATH, else Debian's
  * /usr/bin/python3), or NULL. */
 static inline const char *cu_numpy_python(void) {

@@ -307,24 +307,6 @@ START_TEST(radius_exact_and_tilt) {
 }
 END_TEST
 
-static long peak_rss_kib(const char *args) {
-  pid_t pid = fork();
-  ck_assert_int_ge(pid, 0);
-  if (pid == 0) {
-    char cmd[800];
-    /* ASan builds: a small quarantine, so freed per-batch workspaces are reused
-       (the default 256 MiB quarantine would show up as resident growth) */
-    snprintf(cmd, sizeof cmd, "ASAN_OPTIONS=$ASAN_OPTIONS:quarantine_size_mb=1 exec '%s' %s >/dev/null",
-             getenv("NCD_TOOL"), args);
-    execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-    _exit(127);
-  }
-  int st;
-  struct rusage ru;
-  ck_assert_int_eq(wait4(pid, &st, 0, &ru), pid);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "tool failed: %s", args);
-  return ru.ru_maxrss;
-}
 
 START_TEST(metrics_memory_is_bounded) {
   char dir[64], hf[128], yf[128], hs[128], ys[128], args[800];
@@ -345,9 +327,9 @@ START_TEST(metrics_memory_is_bounded) {
   cu_write_npy(hs, 1, 'f', 8, 0, 0, 2, 128, d, h);
   cu_write_npy(ys, 1, 'i', 8, 0, 0, 1, 128, 1, y);
   snprintf(args, sizeof args, "metrics --features %s --labels %s --batch 512", hs, ys);
-  long base = peak_rss_kib(args);
+  long base = cu_peak_rss_kib(args);
   snprintf(args, sizeof args, "metrics --features %s --labels %s --batch 512", hf, yf);
-  long big = peak_rss_kib(args);
+  long big = cu_peak_rss_kib(args);
   long file_kib = (long)(n * d * 8 / 1024);
   ck_assert_msg(big - base < file_kib / 8, "peak RSS %ld KiB vs %ld KiB on 128 rows (file %ld KiB)",
                 big, base, file_kib);

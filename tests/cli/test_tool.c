@@ -140,25 +140,6 @@ START_TEST(radius_input_errors) {
 }
 END_TEST
 
-/* Peak RSS (KiB) of one run of the tool, measured by the kernel for the child. */
-static long peak_rss_kib(const char *args) {
-  pid_t pid = fork();
-  ck_assert_int_ge(pid, 0);
-  if (pid == 0) {
-    char cmd[700];
-    /* ASan builds: a small quarantine, so freed per-batch workspaces are reused
-       (the default 256 MiB quarantine would show up as resident growth) */
-    snprintf(cmd, sizeof cmd, "ASAN_OPTIONS=$ASAN_OPTIONS:quarantine_size_mb=1 exec '%s' %s >/dev/null",
-             getenv("NCD_TOOL"), args);
-    execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-    _exit(127);
-  }
-  int st;
-  struct rusage ru;
-  ck_assert_int_eq(wait4(pid, &st, 0, &ru), pid);
-  ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-  return ru.ru_maxrss;
-}
 
 START_TEST(streaming_memory_is_bounded) {
   char dir[64], p[128], small[128], args[600];
@@ -173,9 +154,9 @@ START_TEST(streaming_memory_is_bounded) {
   for (int fortran = 0; fortran <= 1; fortran++) {
     cu_write_npy(p, 1, 'f', 8, 0, fortran, 2, n, k, a);
     snprintf(args, sizeof args, "radius --jvp %s --batch 512", small);
-    long base = peak_rss_kib(args);
+    long base = cu_peak_rss_kib(args);
     snprintf(args, sizeof args, "radius --jvp %s --batch 512", p);
-    long big = peak_rss_kib(args);
+    long big = cu_peak_rss_kib(args);
     long file_kib = (long)(n * k * 8 / 1024);
     /* growth over the 16-row run: batch (256 KiB) + scratch (64 KiB) + slack;
        allowed: an eighth of the file size (>= 3 MiB), far below reading it whole */
