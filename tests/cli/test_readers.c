@@ -279,6 +279,7 @@ START_TEST(npy_malformed) {
   expect_fail(p, "bad magic");
   snprintf(p, sizeof p, "%s/none.npy", dir);
   expect_fail(p, "cannot open");
+  expect_fail(dir, "is a directory");
   cu_rmdir(dir);
 }
 END_TEST

@@ -142,6 +142,10 @@ START_TEST(simulate_plot_and_errors) {
     ck_assert_msg(rc == 1, "'%s': exit %d (%s)", bad[i], rc, err);
     ck_assert_msg(strlen(err) > 0, "'%s': no message", bad[i]);
   }
+  /* a diverging run (MSE, lr 100): the library stops with NCD_ENONFINITE -> exit 3 */
+  ck_assert_int_eq(cu_run("simulate --loss mse --lr 100 --steps 200", out, sizeof out, err,
+                          sizeof err), 3);
+  ck_assert_msg(strstr(err, "diverged") != NULL, "%s", err);
   snprintf(args, sizeof args, "simulate --steps 5 --csv %s/no/such/dir.csv", dir);
   ck_assert_int_eq(cu_run(args, out, sizeof out, err, sizeof err), 2);
   cu_rmdir(dir);

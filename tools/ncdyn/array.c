@@ -19,6 +19,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 int arr_fail(char *err, const arr_file *a, const char *fmt, ...) {
@@ -79,6 +80,9 @@ int arr_open_stream(FILE *f, const char *name, const char *tensor, arr_file *a, 
   memset(a, 0, sizeof *a);
   copy_name(a->name, sizeof a->name, name ? name : "(stream)");
   uint64_t size;
+  struct stat sb;
+  if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode))
+    return arr_fail(err, a, "is a directory, not a file");
   if (file_size(f, &size) != 0)
     return arr_fail(err, a, "cannot determine the file size (not a regular file?)");
   unsigned char m[9] = {0};

@@ -199,15 +199,18 @@ static int simulate(const char *cmd, run *R) {
   double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
   if (R->tty) fputs("\r\033[K", stderr);
   if (R->status) st = R->status;
+  double done_d = 0;
+  ncd_ufm_get_stat(u, NCD_STAT_STEP, &done_d);
+  size_t done = (size_t)done_d;
   if (st == NCD_ENONFINITE) {
-    fprintf(stderr, "ncdyn simulate: the iterate diverged (non-finite) after %zu steps; "
-            "try a smaller --lr or --controller ghost\n", R->tr.n ? R->tr.rows[R->tr.n - 1].step : 0);
+    fprintf(stderr, "ncdyn simulate: the iterate diverged (non-finite) at step %zu; try a "
+            "smaller --lr%s\n", done + 1, o->loss == 0 ? " or --controller ghost" : "");
     rc = EXIT_LIBRARY;
   } else if (st) {
     rc = cli_status(cmd, "ncd_ufm_train", st);
   }
   sim_print_table(stdout, o, n, &R->tr);
-  printf("# %zu steps in %.2f s CPU\n", R->tr.n ? R->tr.rows[R->tr.n - 1].step : 0, secs);
+  printf("# %zu steps in %.2f s CPU\n", done, secs);
   if (o->csv && sim_write_csv(cmd, o->csv, &R->tr)) rc = rc ? rc : EXIT_INPUT;
   if (o->plot) {
     int prc = sim_plot(cmd, o, &R->tr);
