@@ -306,3 +306,27 @@ clean:
 	rm -rf $(BUILD) lib/libncdyn.*
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ---- fuzzing: libFuzzer targets tests/fuzz/fuzz_*.c (clang + libclang-rt-14-dev) ----
+# make fuzz [FUZZ_SECONDS=60]: builds each target with -fsanitize=fuzzer,address,
+# undefined and runs it for FUZZ_SECONDS on its seed corpus
+# tests/fuzz/corpus/<target>/ (new inputs go to $(BUILD)/fuzz/corpus/<target>/,
+# crashes to $(BUILD)/fuzz/<target>-crash-*); prints the executions reached.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_READER_SRC := tools/ncdyn/array.c tools/ncdyn/npy.c tools/ncdyn/safetensors.c
+FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+              -ffp-contract=off -D_DEFAULT_SOURCE -Iinclude -Itools -Isrc -Itests/fuzz
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_READER_SRC) $(LIB_SRC) $(wildcard tests/fuzz/*.c)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_READER_SRC) \
+	  $(if $(filter fuzz_acc%,$*),-DNCD_BUILDING_LIBRARY $(LIB_SRC) $(DEP_LIBS)) -ljansson -lm
+.PHONY: fuzz
+fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
+	@set -o pipefail; for t in $(FUZZ_TARGETS); do mkdir -p $(BUILD)/fuzz/corpus/$$t; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	  $(BUILD)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+	    -artifact_prefix=$(BUILD)/fuzz/$$t- $(BUILD)/fuzz/corpus/$$t tests/fuzz/corpus/$$t \
+	    2>$(BUILD)/fuzz/$$t.log || { tail -40 $(BUILD)/fuzz/$$t.log; echo "fuzz: $$t FOUND A CRASH"; exit 1; }; \
+	  grep -E 'stat::number_of_executed_units|stat::peak_rss_mb' $(BUILD)/fuzz/$$t.log; done
