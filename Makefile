@@ -2,7 +2,7 @@
 # examples, benchmarks and tools; installs it with pkg-config metadata.
 #
 #   make            build lib/libncdyn.so.* and lib/libncdyn.a
-#   make run        build, then run the flagship demo
+#   make run        build, then run the flagship demo (UFM + ghost controller, NC plot)
 #   make check      build and run every test tier that fits ~20 minutes
 #   make check-full every tier (valgrind over all suites, long stress sets)
 #   make bench      benchmarks, with the machine's own peak measured beside them
@@ -62,6 +62,15 @@ LAYERS := core kernels stats losses init cpath ghost metrics ufm
 LIB_SRC := $(sort $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c)))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 
+# the ncdyn tool: tools/ncdyn/main.c holds main(); every other tools/ncdyn/*.c
+# is also linked into the tests/cli suite (EXTRA_OBJS_cli)
+TOOL_SRC := $(wildcard tools/ncdyn/*.c)
+TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/obj/%.o)
+TOOL := $(if $(TOOL_SRC),$(BUILD)/bin/ncdyn)
+TOOL_LIBS := -ljansson -lm
+EXTRA_OBJS_cli := $(filter-out %/main.o,$(TOOL_OBJ))
+EXTRA_LIBS_cli := $(TOOL_LIBS)
+
 SONAME := libncdyn.so.$(MAJOR)
 SO_REAL := $(LIBOUT)/libncdyn.so.$(VERSION)
 SO_LINK := $(LIBOUT)/$(SONAME)
@@ -69,7 +78,7 @@ SO_DEV  := $(LIBOUT)/libncdyn.so
 STATIC  := $(LIBOUT)/libncdyn.a
 
 # ---- Debian packages ----------------------------------------------------------
-DEB_BUILD := gcc make libblis-dev liblapack-dev pkg-config
+DEB_BUILD := gcc make libblis-dev liblapack-dev pkg-config libjansson-dev gnuplot-nox
 DEB_CHECK := $(DEB_BUILD) g++ check abigail-tools valgrind gnuplot-nox libjansson-dev \
              python3 python3-numpy python3-pytest python3-torch libopenmpi-dev openmpi-bin
 # Debian's interpreter, where python3-numpy/pytest/torch install (a pyenv or
@@ -210,12 +219,6 @@ check-examples: all
 # ---- the ncdyn command-line tool (tools/ncdyn/: public header only) ----------
 # tools/ncdyn/main.c holds main(); every other tools/ncdyn/*.c is also linked
 # into the tests/cli suite (EXTRA_OBJS_cli), so readers are unit-tested.
-TOOL_SRC := $(wildcard tools/ncdyn/*.c)
-TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/obj/%.o)
-TOOL := $(if $(TOOL_SRC),$(BUILD)/bin/ncdyn)
-TOOL_LIBS := -ljansson -lm
-EXTRA_OBJS_cli := $(filter-out %/main.o,$(TOOL_OBJ))
-EXTRA_LIBS_cli := $(TOOL_LIBS)
 $(BUILD)/obj/tools/%.o: tools/%.c
 	@mkdir -p $(@D)
 	$(CC) -Iinclude -Itools $(CFLAGS_TEST) -c $< -o $@
@@ -255,10 +258,14 @@ $(BUILD)/examples/%: examples/%.c all
 	$(CC) -std=c11 -O2 $(WARN) -Iinclude -o $@ $< -L$(LIBOUT) -Wl,-rpath,$(abspath $(LIBOUT)) -lncdyn -lm
 examples: $(EXAMPLE_BINS)
 
-DEMO ?= $(BUILD)/examples/quickstart
+# The flagship demo: the CE UFM from a Gaussian start under the ghost-radius
+# step controller, its NC trajectory printed and plotted (PNG, gnuplot).
+DEMO_PNG ?= $(BUILD)/ncdyn_demo.png
 run: deps
-	$(MAKE) all $(DEMO)
-	$(DEMO)
+	$(MAKE) all
+	$(BUILD)/bin/ncdyn simulate --plot $(DEMO_PNG)
+	@echo "plot: $(DEMO_PNG)"
+
 
 BENCH_SRC := $(wildcard bench/bench_*.c)
 BENCH_BINS := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)

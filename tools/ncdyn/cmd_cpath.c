@@ -73,7 +73,7 @@ static int snr_mode(const char *cmd, const char *fs, const char *ls, int csv) {
     rc = cli_error(EXIT_LIBRARY, cmd, "out of memory");
     goto done;
   }
-  int st = ncd_cpath_snr(n, d, k, h, d, y, om, NULL, 0);
+  int st = ncd_cpath_snr(n, d, k, h, d, y, om, NULL, 0, NULL, 0);
   if (st) {
     rc = cli_status(cmd, "ncd_cpath_snr", st);
     goto done;
