@@ -220,7 +220,7 @@ START_TEST(central_path_snr_mode) {
   snprintf(args, sizeof args, "central-path --features %s --labels %s --csv", hf, yf);
   ck_assert_msg(cu_run(args, out, sizeof out, err, sizeof err) == 0, "%s", err);
   double om[3];
-  ck_assert_status(ncd_cpath_snr(n, d, k, h, d, y, om, NULL, 0), NCD_OK);
+  ck_assert_status(ncd_cpath_snr(n, d, k, h, d, y, om, NULL, 0, NULL, 0), NCD_OK);
   ck_assert_uint_eq(csv_rows(out), 4);
   /* same code and data on both sides, but under valgrind this process's
      arithmetic (LAPACK eigensolver) may differ from the native tool in the last
