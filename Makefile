@@ -6,6 +6,7 @@
 #   make check      build and run every test tier that fits ~20 minutes
 #   make check-full every tier (valgrind over all suites, long stress sets)
 #   make bench      benchmarks, with the machine's own peak measured beside them
+#   make docs       regenerate docs/reference.md from the header
 #   make install    honours PREFIX DESTDIR LIBDIR INCLUDEDIR PKGCONFIGDIR BINDIR MANDIR
 #                   PYTHONDIR (default $(LIBDIR)/python3/dist-packages)
 #
@@ -88,7 +89,7 @@ export PYTHON
 export OMPI_ALLOW_RUN_AS_ROOT ?= 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM ?= 1
 
-.PHONY: tool check-python all deps deps-check run check check-full check-suites check-asan check-valgrind \
+.PHONY: docs tool check-python all deps deps-check run check check-full check-suites check-asan check-valgrind \
         check-layers check-exports check-abi check-header check-examples check-docs \
         abi-baseline bench examples install uninstall clean help
 
@@ -201,8 +202,13 @@ check-header:
 check-abi: all
 	@tests/scripts/check_abi.sh $(SO_REAL) tests/abi/libncdyn.abi
 
-check-docs:
-	@tests/scripts/check_docs.sh include/ncdyn.h
+check-docs: all
+	@tests/scripts/check_docs.sh include/ncdyn.h $(SO_REAL)
+	@$(PYTHON) tests/scripts/gen_reference.py include/ncdyn.h $(BUILD)/reference.md >/dev/null
+
+# docs/reference.md, generated from the header's doc comments
+docs:
+	$(PYTHON) tests/scripts/gen_reference.py include/ncdyn.h docs/reference.md
 
 abi-baseline: all
 	abidw --headers-dir include --no-corpus-path --out-file tests/abi/libncdyn.abi $(SO_REAL)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# check_docs.sh HEADER - every public declaration (NCD_API function, typedef,
+# check_docs.sh HEADER [SO] - every symbol the shared library SO exports is
+# declared NCD_API in the header, and every public declaration (NCD_API function, typedef,
 # #define NCD_*) is preceded by a non-empty /** ... */ doc comment, or for enum
 # members and struct fields followed by a non-empty /**< ... */ comment.
 set -u
@@ -39,3 +40,10 @@ if bad:
     sys.exit(1)
 print('check-docs: %d public declarations, all documented' % count)
 PY
+[ $? -eq 0 ] || exit 1
+if [ -n "${2:-}" ]; then
+  undeclared=$(comm -23 <(nm -D --defined-only "$2" | awk '$2 == "T" {print $3}' | sed 's/@.*//' | sort -u) \
+    <(tr -s ' \t\n' ' ' < "$1" | grep -oE 'NCD_API [^(;]*\(' | grep -oE 'ncd_[a-z0-9_]+ *\($' | tr -d ' (' | sort -u))
+  if [ -n "$undeclared" ]; then echo "check-docs: exported but not declared (undocumented) in $1:"; echo "$undeclared"; exit 1; fi
+  echo "check-docs: every exported function is declared and documented in $1"
+fi

@@ -30,6 +30,20 @@ for src in examples/*.cpp; do
   run "$n-build" $cxx -std=c++17 -Wall -Wextra -Wpedantic -Werror $cflags -o "$out/$n" "$src" $libs
   run "$n-run" env LD_LIBRARY_PATH="$stage/lib" NCD_EXAMPLE_QUICK=1 "$out/$n"
 done
+# the README's example stays compilable and correct
+awk '/^```c$/ {on=1; next} /^```$/ {if (on) exit} on' README.md > "$out/readme_example.c"
+run "readme-example-build" $cc -std=c99 -Wall -Wextra -Wpedantic -Werror $cflags -o "$out/readme_example" "$out/readme_example.c" $libs
+run "readme-example-run" env LD_LIBRARY_PATH="$stage/lib" "$out/readme_example"
+py=${PYTHON:-python3}
+for src in examples/*.py; do
+  [ -e "$src" ] || continue
+  n=$(basename "$src" .py)
+  if ! $py -c 'import numpy' 2>/dev/null; then
+    if [ "${CI:-}" = true ]; then echo "check-examples: numpy missing under CI"; fail=$((fail+1)); continue; fi
+    echo "check-examples: $n skipped (python3-numpy not installed)"; continue
+  fi
+  run "$n" env NCDYN_LIBRARY="$stage/lib/libncdyn.so.0" NCD_EXAMPLE_QUICK=1 $py "$src"
+done
 for src in examples/*.sh; do
   [ -e "$src" ] || continue
   n=$(basename "$src" .sh)
