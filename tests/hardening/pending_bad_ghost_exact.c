@@ -37,8 +37,8 @@ START_TEST(ghost_exact_bad_input) {
   double *z = ncd_guard_doubles(NULL, len), *a = ncd_guard_doubles(NULL, len);
   ncd_test_rng r;
   ncd_test_seed(&r, 8);
-  ncd_test_fill_normal(&r, z, n, ld, ld);
-  ncd_test_fill_normal(&r, a, n, ld, ld);
+  ncd_test_fill_normal(&r, z, n, k, ld);
+  ncd_test_fill_normal(&r, a, n, k, ld);
   double *rho = ncd_guard_doubles(NULL, 1);
   ex_args v = {n, k, z, ld, a, ld, rho};
   ncd_bf_spec s = {"ncd_ghost_radius_exact", sizeof v, BF_FIELDS(ex_fields), call_ex, NULL};

@@ -151,8 +151,8 @@ START_TEST(ufm_bad_input) {
   ncd_test_seed(&r, 4);
   size_t lw = (k - 1) * ld + d, lh = (n - 1) * ld + d;
   double *w = ncd_guard_doubles(NULL, lw), *h = ncd_guard_doubles(NULL, lh), *b = ncd_guard_doubles(NULL, k);
-  ncd_test_fill_normal(&r, w, k, ld, ld);
-  ncd_test_fill_normal(&r, h, n, ld, ld);
+  ncd_test_fill_normal(&r, w, k, d, ld);
+  ncd_test_fill_normal(&r, h, n, d, ld);
   ncd_test_fill_normal(&r, b, 1, k, k);
   double *f = ncd_guard_doubles(NULL, 1), *gw = ncd_guard_doubles(NULL, lw);
   double *gh = ncd_guard_doubles(NULL, lh), *gb = ncd_guard_doubles(NULL, k);
