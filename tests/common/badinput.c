@@ -41,7 +41,7 @@ static void expect(ctx_t *c, void *args, int want, const char *field, const char
   ck_assert_msg(got == want, "%s: %s %s returned %d (%s), expected %d (%s)", c->spec->function,
                 field, what, got, ncd_strerror(got), want, ncd_strerror(want));
   if (c->spec->state) {
-    size_t len1 = c->spec->state(args, c->state1, STATE_CAP);
+    size_t len1 = c->spec->state(c->valid, c->state1, STATE_CAP); /* the original object */
     ck_assert_msg(len1 == c->len0 && memcmp(c->state0, c->state1, len1) == 0,
                   "%s: %s %s changed the opaque object's state", c->spec->function, field, what);
   }
