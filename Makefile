@@ -77,7 +77,11 @@ STATIC  := $(LIBOUT)/libncdyn.a
 # ---- Debian packages ----------------------------------------------------------
 DEB_BUILD := gcc make libblis-dev liblapack-dev pkg-config
 DEB_CHECK := $(DEB_BUILD) g++ check abigail-tools valgrind gnuplot-nox libjansson-dev \
-             python3 python3-numpy python3-pytest libopenmpi-dev openmpi-bin
+             python3 python3-numpy python3-pytest python3-torch libopenmpi-dev openmpi-bin
+# Debian's interpreter, where python3-numpy/pytest/torch install (a pyenv or
+# virtualenv python3 earlier on PATH would not see them).
+PYTHON ?= $(firstword $(wildcard /usr/bin/python3) python3)
+export PYTHON
 export OMPI_ALLOW_RUN_AS_ROOT ?= 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM ?= 1
 
@@ -266,7 +270,7 @@ bench: deps $(BUILD)/bench/peak $(BENCH_BINS)
 	@$(BUILD)/bench/peak $(BUILD)/bench/peak.txt
 	@for b in $(BENCH_BINS); do NCD_BENCH_PEAK=$(BUILD)/bench/peak.txt $$b || exit 1; done
 	@if [ -d bench/python ]; then for p in bench/python/*.py; do \
-	  NCD_BENCH_PEAK=$(BUILD)/bench/peak.txt python3 $$p || exit 1; done; fi
+	  NCD_BENCH_PEAK=$(BUILD)/bench/peak.txt $(PYTHON) $$p || exit 1; done; fi
 
 # ---- install ------------------------------------------------------------------------
 install: all

@@ -95,16 +95,420 @@ NCD_API const char *ncd_strerror(int status);
 
 
 /* ==== section 2: losses on logits ========================================== */
+/*
+ * Row-wise losses on n x k logits z (one sample per row, row-major, ldz >= k),
+ * spec/ufm.md section 2. Every function is exact for any finite logits: the row
+ * maximum is subtracted before exp and log1p is used, so logit differences up to
+ * DBL_MAX never overflow (a difference beyond DBL_MAX gives -inf / +inf, NCD_OK).
+ * Statuses: NCD_EINVAL for a NULL required pointer, n or k == 0, a leading
+ * dimension < k, a size overflow, a label outside [0, k) or a bad scalar;
+ * then NCD_ENONFINITE for NaN/Inf in z; the float32 twins may also return
+ * NCD_ENOMEM (they convert in blocks). Row sums are compensated (Neumaier).
+ */
+
+/**
+ * Softmax of every row: p_ij = exp(z_ij - M_i) / sum_l exp(z_il - M_i), M_i the
+ * row maximum (spec U-1). z and p are n x k with leading dimensions ldz, ldp;
+ * p == z with ldp == ldz (in place) is allowed. Relative error of each p_ij
+ * (> 1e-290) at most eps (k + max_j |z_ij - M_i|).
+ * Returns NCD_OK, NCD_EINVAL, NCD_ENONFINITE.
+ */
+NCD_API int ncd_softmax(size_t n, size_t k, const double *z, size_t ldz, double *p,
+                        size_t ldp);
+
+/**
+ * Log-softmax of every row: lp_ij = (z_ij - M_i) - log1p(sum_{j != j*} exp(z_ij -
+ * M_i)) (spec U-2). Layouts and in-place rule as ncd_softmax.
+ * Returns NCD_OK, NCD_EINVAL, NCD_ENONFINITE.
+ */
+NCD_API int ncd_log_softmax(size_t n, size_t k, const double *z, size_t ldz, double *lp,
+                            size_t ldlp);
+
+/**
+ * Mean cross-entropy (spec U-3): *loss = (1/n) sum_i [logsumexp(z_i) - z_{i,y_i}];
+ * g (n x k, ldg; optional, NULL = not computed) = (softmax(z) - onehot(y)) / n,
+ * the gradient of *loss with respect to z. y: n labels in [0, k). loss is
+ * required. Returns NCD_OK, NCD_EINVAL, NCD_ENONFINITE.
+ */
+NCD_API int ncd_ce_loss(size_t n, size_t k, const double *z, size_t ldz,
+                        const int32_t *y, double *loss, double *g, size_t ldg);
+
+/**
+ * Rescaled square loss in Zhou et al.'s normalization (their eq. 4; Hui &
+ * Belkin's (k, M) parametrization, whose loss is 2/k times this one; spec U-4):
+ * *loss = (1/(2n)) sum_i sum_j c_ij (z_ij - m [j == y_i])^2, c_ij = alpha when
+ * j == y_i, else 1; g (optional) = d loss / d z = c (z - m Y) / n. alpha = m = 1
+ * is the vanilla MSE. alpha and m must be finite and > 0 (else NCD_EINVAL).
+ * |z| beyond ~1e154 may give +inf (NCD_OK). Returns NCD_OK, NCD_EINVAL,
+ * NCD_ENONFINITE.
+ */
+NCD_API int ncd_mse_loss(size_t n, size_t k, const double *z, size_t ldz,
+                         const int32_t *y, double alpha, double m, double *loss,
+                         double *g, size_t ldg);
+
+/** float32 twin of ncd_softmax: computed in double, each p_ij rounded once
+ *  (<= 0.5 float ulp beyond the double error); in place allowed.
+ *  Returns NCD_OK, NCD_EINVAL, NCD_ENONFINITE, NCD_ENOMEM. */
+NCD_API int ncd_softmax_f32(size_t n, size_t k, const float *z, size_t ldz, float *p,
+                            size_t ldp);
+
+/** float32 twin of ncd_log_softmax (double internally, rounded once); in place
+ *  allowed. Returns NCD_OK, NCD_EINVAL, NCD_ENONFINITE, NCD_ENOMEM. */
+NCD_API int ncd_log_softmax_f32(size_t n, size_t k, const float *z, size_t ldz,
+                                float *lp, size_t ldlp);
+
+/** float32 twin of ncd_ce_loss: float logits and gradient, the loss (double)
+ *  accumulated in double. Returns NCD_OK, NCD_EINVAL, NCD_ENONFINITE, NCD_ENOMEM. */
+NCD_API int ncd_ce_loss_f32(size_t n, size_t k, const float *z, size_t ldz,
+                            const int32_t *y, double *loss, float *g, size_t ldg);
+
+/** float32 twin of ncd_mse_loss: float logits and gradient, the loss (double)
+ *  accumulated in double. Returns NCD_OK, NCD_EINVAL, NCD_ENONFINITE, NCD_ENOMEM. */
+NCD_API int ncd_mse_loss_f32(size_t n, size_t k, const float *z, size_t ldz,
+                             const int32_t *y, double alpha, double m, double *loss,
+                             float *g, size_t ldg);
 
 /* ==== end section 2 ======================================================== */
 
 
 /* ==== section 3: initializers ============================================== */
+/*
+ * Hadamard matrices, simplex equiangular tight frames (ETFs), random
+ * orthonormal rows, frames for more classes than dimensions, and the Walsh
+ * spectrum of the softmax (spec/init.md; docs/init.md).
+ */
+
+/**
+ * Constructions of the Hadamard family (spec/init.md 1.5, I-7), as reported by
+ * ncd_hadamard_supported: Sylvester 2^a (I-2), Paley I of GF(q) with
+ * q = 3 mod 4 (I-4), Paley II with q = 1 mod 4 (I-5), or a Kronecker product
+ * canon(n/c) x canon(c) (I-6). 0 means unreachable.
+ */
+typedef enum ncd_hadamard_kind {
+  NCD_HADAMARD_NONE = 0,      /**< not in the library's family */
+  NCD_HADAMARD_SYLVESTER = 1, /**< n = 2^a, H[i][j] = (-1)^popcount(i AND j) */
+  NCD_HADAMARD_PALEY1 = 2,    /**< n = q + 1, q = 3 mod 4 a prime power */
+  NCD_HADAMARD_PALEY2 = 3,    /**< n = 2(q + 1), q = 1 mod 4 a prime power */
+  NCD_HADAMARD_KRONECKER = 4  /**< product of a smaller canonical matrix and a core */
+} ncd_hadamard_kind;
+
+/**
+ * Writes the canonical Hadamard matrix of order n (spec/init.md I-7) into the
+ * n x n row-major `out` (leading dimension ldo >= n): entries exactly +1.0/-1.0,
+ * out * out^T = n I exactly, row 0 and column 0 all +1 (normalized form I-1).
+ * Sylvester for n = 2^a, else Paley I, Paley II over GF(q) (q = p^m, real
+ * finite-field arithmetic), else a Kronecker product; integer arithmetic only,
+ * so the output is bit-identical on every platform.
+ * Statuses: NCD_EINVAL for out == NULL, n == 0, n >= 2^32 or ldo < n;
+ * NCD_ENOTSUP when n is not 1, 2 or a multiple of 4, or the family cannot reach
+ * n (55 multiples of 4 up to 1000, e.g. 92, 116, 156; spec/init.md 1.5);
+ * NCD_ENOMEM. Cost O(n^2) time, n^2 bytes of scratch.
+ */
+NCD_API int ncd_hadamard(size_t n, double *out, size_t ldo);
+
+/** float32 twin of ncd_hadamard (entries exactly +1.0f/-1.0f); same statuses. */
+NCD_API int ncd_hadamard_f32(size_t n, float *out, size_t ldo);
+
+/**
+ * Says whether ncd_hadamard(n) succeeds, without building anything: NCD_OK if
+ * the order is reachable, NCD_ENOTSUP if not (also every n > 2 that is not a
+ * multiple of 4), NCD_EINVAL for n == 0 or n >= 2^32. `construction`
+ * (optional, may be NULL) receives the ncd_hadamard_kind of the canonical
+ * choice (NCD_HADAMARD_NONE when unsupported). Cost O(sqrt(n) * divisors).
+ */
+NCD_API int ncd_hadamard_supported(size_t n, int *construction);
+
+/**
+ * A normalized Paley matrix for a given prime power q, also where it is not the
+ * canonical choice (spec/init.md I-4, I-5): kind 1 (Paley I, needs q = 3 mod 4,
+ * order n = q + 1) or kind 2 (Paley II, needs q = 1 mod 4, order n = 2(q + 1)),
+ * written n x n row-major into `out` (ldo >= n), entries +-1.0, row and column
+ * 0 all +1. Statuses: NCD_EINVAL for a bad kind, q not a prime power of the
+ * right residue, q >= 2^31, out == NULL or ldo < n; NCD_ENOMEM.
+ */
+NCD_API int ncd_hadamard_paley(uint64_t q, int kind, double *out, size_t ldo);
+
+/**
+ * Writes k x d rows m_1..m_k (row-major, ldm >= d) of a simplex ETF:
+ * ||m_i|| = 1, sum_i m_i = 0, <m_i, m_j> = -1/(k-1) for i != j, i.e.
+ * M M^T = (k/(k-1))(I - 11^T/k). seed == 0 gives the canonical scaled Helmert
+ * frame of spec/init.md I-8 (columns k-1..d-1 zero, computed from exact
+ * integers, bit-identical everywhere); any other seed gives M0 * O with O the
+ * (k-1) x d Haar-random orthonormal rows of ncd_stiefel(k-1, d, seed) (I-14):
+ * same seed, bit-identical output on every IEEE-754 platform.
+ * Statuses: NCD_EINVAL for m == NULL, k < 2, d < k - 1, k > 2^21, ldm < d;
+ * NCD_ESINGULAR (probability 0, see ncd_stiefel); NCD_ENOMEM.
+ * Cost O(kd) for seed 0, about 4 d k^2 flops otherwise (no BLAS, by design).
+ */
+NCD_API int ncd_simplex_etf(size_t k, size_t d, uint64_t seed, double *m, size_t ldm);
+
+/** float32 twin of ncd_simplex_etf: computed in double, rounded once; same
+ *  statuses. */
+NCD_API int ncd_simplex_etf_f32(size_t k, size_t d, uint64_t seed, float *m, size_t ldm);
+
+/**
+ * Writes r x d orthonormal rows (row-major, ldo >= d; r <= d) into `o`
+ * (spec/init.md I-13): seed 0 gives e_0..e_{r-1}; any other seed draws r
+ * Gaussian vectors from the portable generator (I-9..I-12) and orthonormalizes
+ * them by classical Gram-Schmidt applied twice in a fixed order (the first r
+ * rows of a Haar-distributed orthogonal matrix), bit-identical on every
+ * IEEE-754 platform. Statuses: NCD_EINVAL for o == NULL, r == 0, d < r,
+ * ldo < d; NCD_ESINGULAR if a drawn vector is exactly dependent (probability
+ * 0); NCD_ENOMEM. Cost about 4 d r^2 flops.
+ */
+NCD_API int ncd_stiefel(size_t r, size_t d, uint64_t seed, double *o, size_t ldo);
+
+/** float32 twin of ncd_stiefel: computed in double, rounded once. */
+NCD_API int ncd_stiefel_f32(size_t r, size_t d, uint64_t seed, float *o, size_t ldo);
+
+/**
+ * Faster, platform-bound twin of ncd_stiefel: the same Gaussian draws of the
+ * portable generator, orthonormalized by Cholesky QR applied twice with BLAS-3
+ * (spec/init.md I-13). Mathematically the same r x d rows as ncd_stiefel
+ * (equal up to rounding, about 1e-13 for well-conditioned draws), but not
+ * bit-identical across platforms or BLIS builds; falls back to the portable
+ * route if a Cholesky factorization fails. Statuses as ncd_stiefel.
+ */
+NCD_API int ncd_stiefel_fast(size_t r, size_t d, uint64_t seed, double *o, size_t ldo);
+
+/**
+ * Faster, platform-bound twin of ncd_simplex_etf for seed != 0: M0 times the
+ * rows of ncd_stiefel_fast(k-1, d, seed) (spec/init.md I-14). Same frame as
+ * ncd_simplex_etf up to rounding; seed 0 gives the canonical frame bitwise.
+ * Statuses as ncd_simplex_etf. Cost dominated by two k x k x d BLAS-3 passes.
+ */
+NCD_API int ncd_simplex_etf_fast(size_t k, size_t d, uint64_t seed, double *m, size_t ldm);
+
+/** Objective of ncd_frame_packing. */
+typedef enum ncd_frame_mode {
+  NCD_FRAME_SEPARATION = 0, /**< minimize max_{i!=j} <m_i, m_j> (spherical code) */
+  NCD_FRAME_COHERENCE = 1   /**< minimize max_{i!=j} |<m_i, m_j>| */
+} ncd_frame_mode;
+
+/**
+ * Unit rows m_1..m_k in R^d (k x d row-major, ldm >= d) with a small maximal
+ * inner product, for any k >= 2, d >= 1 (spec/init.md 2.4): separation mode
+ * returns ncd_simplex_etf(k, d, seed) when k <= d + 1 (the exact optimum);
+ * coherence mode returns ncd_stiefel(k, d, seed) when k <= d (coherence 0) and
+ * the simplex when k = d + 1. Otherwise it starts from k x d Gaussian rows of
+ * `seed` and runs the 12-stage p-norm descent (I-15, 2400 iterations).
+ * `achieved` (optional) receives the final max_{i!=j} <m_i, m_j> (separation)
+ * or max_{i!=j} |<m_i, m_j>| (coherence). Deterministic for a given build, not
+ * bit-identical across platforms (BLAS is used) when k > d + 1.
+ * Statuses: NCD_EINVAL for m == NULL, k < 2, d == 0, ldm < d, a bad mode;
+ * NCD_ENOMEM. Cost about 2400 * 4 k^2 d flops when k > d + 1.
+ */
+NCD_API int ncd_frame_packing(size_t k, size_t d, uint64_t seed, int mode, double *m,
+                              size_t ldm, double *achieved);
+
+/**
+ * The Walsh spectrum of the softmax of the Hadamard-initialized UFM
+ * (spec/init.md I-17..I-19), k = 2^a classes, nc samples per class, mode
+ * strengths s (k values; logits Q diag(s/sqrt(nc)) Q^T, Q = Hd/sqrt(k)):
+ * softmax rows = Q diag(lambda) Q^T with lambda = Hd pi, pi = softmax(g),
+ * g = Hd s / (k sqrt(nc)). Outputs (each optional, k values): lambda,
+ * one_minus_lambda (1 - lambda_m computed without cancellation by the positive
+ * butterfly I-18; 0 for m = 0), pi, and *loss = the mean cross-entropy (I-19).
+ * Statuses: NCD_EINVAL for s == NULL, k < 2, nc == 0; NCD_ENOTSUP when k is
+ * not a power of 2; NCD_ENONFINITE for NaN/Inf in s; NCD_ENOMEM.
+ * Cost O(k log k).
+ */
+NCD_API int ncd_walsh_softmax(size_t k, size_t nc, const double *s, double *lambda,
+                              double *one_minus_lambda, double *pi, double *loss);
 
 /* ==== end section 3 ======================================================== */
 
 
 /* ==== section 4: central path ============================================== */
+/*
+ * Han, Papyan, Donoho, "Neural collapse under MSE loss: proximity to and dynamics
+ * on the central path" (ICLR 2022); formulas and equation numbers CP-n are those
+ * of spec/central-path.md (docs/cpath.md). Features h are n x d rows, classifiers
+ * w are k x d, biases b have k entries, labels y are int32 in [0, k). The MSE loss
+ * with weight decay is L(w, b) = (1/(2n)) sum_i ||w h_i + b - e_{y_i}||^2
+ * + (lambda/2)(||w||_F^2 + ||b||^2) (CP-3). The closed-form dynamics describe the
+ * renormalized gradient flow on the central path (balanced classes, lambda = 0);
+ * t is flow time of that loss.
+ */
+
+/**
+ * Which renormalized flow a closed-form law describes (spec/central-path.md
+ * CP-17 .. CP-21). NCD_CPATH_ORTHOGONAL: the flow with the Frobenius-orthogonal
+ * projection onto the manifold Sigma_W = I, Proposition 2 of the paper (CP-20):
+ * c1 ln w + c2 w^2 + c3 w^4 = a + t, c1 = C^2 N, c2 = C N, c3 = N/4.
+ * NCD_CPATH_RENORMALIZED: the paper's oblique projection Pi of Prop. 4, which is
+ * also the small-step limit of "gradient step, then renormalize" (App. D.1):
+ * C^2 N ln w + (C N/2) w^2 = a' + t (CP-21, an erratum of the paper).
+ */
+typedef enum ncd_cpath_law {
+  NCD_CPATH_ORTHOGONAL = 0,  /**< CP-20, Proposition 2 as stated */
+  NCD_CPATH_RENORMALIZED = 1 /**< CP-21, paper's Pi / GD step then renormalize */
+} ncd_cpath_law;
+
+/**
+ * omega(t) of Proposition 2 (CP-20, the flow with the orthogonal projection):
+ * the w > 0 with c1 ln w + c2 w^2 + c3 w^4 = a + t, c1 = C^2 N, c2 = C N,
+ * c3 = N/4, a fixed by w(0) = omega0. c = number of classes C >= 2,
+ * n_per_class = samples per class N >= 1 (not the total), omega0 > 0 finite, t
+ * any finite value (t < 0 runs the flow backwards). Solved by safeguarded,
+ * overflow-free Newton in s = ln(w/omega0) (CP-23 .. CP-26). Accuracy (CP-27),
+ * with kappa = ((C + omega0^2)^2 + |t|/N) / (C + w^2)^2: relative error <= 1e-12
+ * for every t >= 0 and whenever kappa <= 1e3; <= 1e-15 kappa up to kappa = 1e13;
+ * the residual bound CP-27(c) always. An omega(t) below DBL_MIN may come back as
+ * 0 or a subnormal with NCD_OK. Never overflows (omega0 up to DBL_MAX, |t| up to
+ * DBL_MAX). Statuses: NCD_OK; NCD_EINVAL (omega_t NULL, c < 2, n_per_class 0,
+ * omega0 <= 0 or not finite, t not finite); NCD_ENOCONV past 200 iterations
+ * (never observed). O(1), about 3 iterations, no allocation.
+ */
+NCD_API int ncd_cpath_omega(size_t c, size_t n_per_class, double omega0, double t,
+                            double *omega_t);
+
+/**
+ * omega(t) under either law (ncd_cpath_law): NCD_CPATH_ORTHOGONAL is exactly
+ * ncd_cpath_omega; NCD_CPATH_RENORMALIZED solves C^2 N ln w + (C N/2) w^2 =
+ * a' + t (CP-21) by the same safeguarded Newton with the same accuracy contract
+ * (kappa = (C (C + omega0^2) + |t|/N) / (C (C + w^2)) there). Statuses as
+ * ncd_cpath_omega, plus NCD_EINVAL for an unknown law.
+ */
+NCD_API int ncd_cpath_omega_law(size_t c, size_t n_per_class, double omega0, double t,
+                                ncd_cpath_law law, double *omega_t);
+
+/**
+ * The inverse map (CP-28): the flow time t at which the singular value that
+ * started at omega0 reaches omega, t = N [C^2 ln(w/w0) + alpha C (w^2 - w0^2)
+ * + beta (w^4 - w0^4)/4] with (alpha, beta) = (1, 1) for NCD_CPATH_ORTHOGONAL and
+ * (1/2, 0) for NCD_CPATH_RENORMALIZED, evaluated in s = ln(w/w0) with expm1 so
+ * that nearby w, w0 lose no digits. |t| beyond DBL_MAX comes back as +-HUGE_VAL.
+ * Statuses: NCD_OK; NCD_EINVAL (t NULL, c < 2, n_per_class 0, omega0 or omega
+ * not finite and > 0, unknown law).
+ */
+NCD_API int ncd_cpath_time(size_t c, size_t n_per_class, double omega0, double omega,
+                           ncd_cpath_law law, double *t);
+
+/**
+ * Spectral form of the loss on the central path (CP-15, CP-16; lambda = 0,
+ * balanced classes, c = C classes): from m SNR singular values omega (zeros are
+ * skipped: they are the null direction), out[0] = L_LS = 1/2 sum 1/(w^2 + C),
+ * out[1] = L_NC1 = 1/2 sum w^2/(C + w^2)^2, out[2] = L_NC2/3 = 1/2 sum
+ * C/(C + w^2)^2, out[3] = sum w^-2 (the whitened NC1, a lower bound of NCD_NC1,
+ * +INFINITY if every w is 0). Statuses: NCD_OK; NCD_EINVAL (NULL, c < 2, m = 0,
+ * a negative omega); NCD_ENONFINITE (NaN/Inf in omega). O(m).
+ */
+NCD_API int ncd_cpath_spectral(size_t c, size_t m, const double *omega, double out[4]);
+
+/**
+ * Predicted trajectory: for each of nt times t[i] and each of m initial SNR
+ * singular values omega0[j] (e.g. from ncd_cpath_snr), omega_out[i*ldo + j] =
+ * omega_j(t[i]) under `law` (ncd_cpath_omega_law; an omega0[j] of 0 stays 0), and,
+ * if spec_out (nt x 4, row-major, optional) is not NULL, row i = the four values
+ * of ncd_cpath_spectral at omega(t[i]) (L_LS, L_NC1, L_NC2/3, sum w^-2), so a
+ * measured run can be overlaid on the theory. Statuses: NCD_OK; NCD_EINVAL
+ * (NULL, c < 2, n_per_class, m or nt 0, ldo < m, a negative omega0, a non-finite
+ * t[i], unknown law); NCD_ENONFINITE (NaN/Inf in omega0); NCD_ENOCONV as
+ * ncd_cpath_omega. O(nt m).
+ */
+NCD_API int ncd_cpath_trajectory(size_t c, size_t n_per_class, ncd_cpath_law law,
+                                 size_t m, const double *omega0, size_t nt,
+                                 const double *t, double *omega_out, size_t ldo,
+                                 double *spec_out);
+
+/**
+ * The least-squares classifier with weight decay (Prop. 1, CP-5 .. CP-8): the
+ * minimizer (w, b) of (1/(2n)) sum_i ||w h_i + b - e_{y_i}||^2 + (lambda/2)
+ * (||w||_F^2 + ||b||^2), for any labels (balanced or not), lambda >= 0 finite.
+ * Layouts: h n x d (ldh >= d), w k x d output (ldw >= d), b k outputs. Computed
+ * by the centred route CP-7: class means, Sigma_W by one blocked SYRK over
+ * class-centred rows, Sigma_T = Sigma_W + Mbar^T D_pi Mbar, then w A = R with
+ * A = Sigma_T + lambda I + (lambda/(1+lambda)) mu_G mu_G^T, b = (pi - w mu_G) /
+ * (1 + lambda), by an equilibrated Cholesky (no inverse, no copy of h). A large
+ * feature mean does not hurt: shifting h by 1e7 changes w only by about
+ * eps |mu_G| / spread. An empty class gets w_c = 0, b_c = 0. Statuses: NCD_OK;
+ * NCD_EINVAL (NULL, a zero size, ld too small, a label outside [0, k), lambda
+ * negative or not finite); NCD_ENONFINITE (NaN/Inf in h); NCD_ESINGULAR when the
+ * centred, equilibrated A is numerically singular (Cholesky fails or its 1-norm
+ * rcond < DBL_EPSILON): for lambda = 0 this is [h, 1] rank-deficient, e.g. a
+ * duplicated or constant feature column or n <= d; NCD_ENOMEM. Cost: one SYRK
+ * O(n d^2), O(n k d), d^3/3.
+ */
+NCD_API int ncd_ls_classifier(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                              const int32_t *y, double lambda, double *w, size_t ldw,
+                              double *b);
+
+/** float32 twin of ncd_ls_classifier: h is float (converted to double a block of
+ *  rows at a time, never whole); results and statuses as the double version. */
+NCD_API int ncd_ls_classifier_f32(size_t n, size_t d, size_t k, const float *h,
+                                  size_t ldh, const int32_t *y, double lambda, double *w,
+                                  size_t ldw, double *b);
+
+/**
+ * The MSE decomposition of Theorems 1-2 (CP-9 .. CP-11) for the classifier
+ * (w, b) (w k x d, ldw >= d; b k values or NULL for a zero bias) on features h
+ * (n x d): out = { L, L_NC1, L_NC2/3, L_LS_perp } with L the loss above computed
+ * directly from the data (one GEMM per row block), L_NC1 = 1/2 tr(w_LS (Sigma_W +
+ * lambda I) w_LS^T) + (lambda/2)||b_LS||^2, L_NC2/3 = 1/2 sum_c pi_c ||w_LS mu_c
+ * + b_LS - e_c||^2 and L_LS_perp = 1/2 [tr(dw Sigma_T dw^T) + ||dw mu_G + db||^2]
+ * + (lambda/2)(||dw||^2 + ||db||^2) with (dw, db) = (w, b) - (w_LS, b_LS); each
+ * term is computed on its own, so L = L_NC1 + L_NC2/3 + L_LS_perp holds to
+ * rounding and is a real check. Statuses: NCD_OK; NCD_EINVAL (NULL h, w, y or
+ * out, a zero size, ld too small, a label outside [0, k), unbalanced classes,
+ * lambda negative or not finite); NCD_ENONFINITE (NaN/Inf in h, w or b);
+ * NCD_ESINGULAR when the LS classifier does (lambda == 0 with a singular total
+ * covariance, CP-7's test); NCD_ENOMEM. Cost as ncd_ls_classifier plus O(n k d).
+ */
+NCD_API int ncd_mse_decompose(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                              const int32_t *y, const double *w, size_t ldw,
+                              const double *b, double lambda, double out[4]);
+
+/** float32 twin of ncd_mse_decompose (features float, converted a block of rows at
+ *  a time; w, b, out double); statuses as the double version. */
+NCD_API int ncd_mse_decompose_f32(size_t n, size_t d, size_t k, const float *h,
+                                  size_t ldh, const int32_t *y, const double *w,
+                                  size_t ldw, const double *b, double lambda,
+                                  double out[4]);
+
+/**
+ * The SNR spectrum (CP-14): the min(k, d) singular values, descending, of
+ * S = Mbar Sigma_W^{-1/2} (k x d, the transpose of the paper's
+ * Sigma_W^{-1/2} Mbar), computed on the equilibrated Sigma_W with one rank test
+ * (shared with NCD_SNR_MIN/MAX of ncd_nc_metrics). With balanced labels the last
+ * one is 0 (up to rounding) and the others are sqrt(k eig(Sigma_B, Sigma_W)).
+ * omega: min(k, d) outputs. v (optional, k x min(k, d), ldv >= min(k, d)): the
+ * left singular vectors (paper's V). u (optional, d x min(k, d), ldu >= min(k, d)):
+ * the paper's U = Sigma_W^{-1/2} Mbar^T V Omega^{-1} (CP-14 step 5, symmetric root
+ * of Sigma_W), a column of zeros where omega_j <= max(k, d) eps omega_1 (the null
+ * direction, whose vector is arbitrary). Every class needs a sample. Statuses:
+ * NCD_OK; NCD_EINVAL (NULL, zero size, ld too small, labels outside [0, k), k < 2,
+ * an empty class); NCD_ENONFINITE; NCD_ESINGULAR when n - k < d or the
+ * equilibrated Sigma_W has lambda_min <= d eps lambda_max; NCD_ENOMEM;
+ * NCD_ENOCONV (LAPACK). Cost O(n d^2 + d^3).
+ */
+NCD_API int ncd_cpath_snr(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                          const int32_t *y, double *omega, double *v, size_t ldv, double *u,
+                          size_t ldu);
+
+/** float32 twin of ncd_cpath_snr (features converted a block of rows at a time). */
+NCD_API int ncd_cpath_snr_f32(size_t n, size_t d, size_t k, const float *h, size_t ldh,
+                              const int32_t *y, double *omega, double *v, size_t ldv,
+                              double *u, size_t ldu);
+
+/**
+ * The renormalized features of CP-13 / CP-14 step 5: x = (h - 1 mu_G^T)
+ * Sigma_W^{-1/2} (n x d, ldx >= d), with the symmetric root of Sigma_W from its
+ * eigendecomposition, so Sigma_W(x) = I and mu_G(x) = 0; the least-squares
+ * predictions at lambda = 0 and the SNR spectrum are unchanged (CP-13), and x is
+ * the starting point of the renormalized flow (CP-18, CP-22). x must not overlap
+ * h. Every class needs a sample. Statuses: NCD_OK; NCD_EINVAL (NULL, zero size,
+ * ld too small, labels outside [0, k), k < 2, an empty class); NCD_ENONFINITE;
+ * NCD_ESINGULAR by CP-14's rank test (n - k < d or the equilibrated Sigma_W
+ * numerically singular); NCD_ENOMEM; NCD_ENOCONV (LAPACK). Cost O(n d^2 + d^3).
+ */
+NCD_API int ncd_cpath_renormalize(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                                  const int32_t *y, double *x, size_t ldx);
+
+/** float32 twin of ncd_cpath_renormalize (h float, converted a block of rows at a
+ *  time; x double). */
+NCD_API int ncd_cpath_renormalize_f32(size_t n, size_t d, size_t k, const float *h,
+                                      size_t ldh, const int32_t *y, double *x, size_t ldx);
 
 /* ==== end section 4 ======================================================== */
 
@@ -132,6 +536,118 @@ NCD_API int ncd_ghost_radius_bound(size_t n, size_t k, const double *a, size_t l
 NCD_API int ncd_ghost_radius_bound_f32(size_t n, size_t k, const float *a, size_t lda,
                                        double *rho, size_t *argmax);
 
+/**
+ * Exact radius of convergence, under logit linearization, of the Taylor series
+ * in tau of the mean cross-entropy along the step (ghosts.md 2.1, 2.6):
+ * *rho = min_i over samples of the modulus of the nearest complex zero of
+ * F_i(t) = sum_j exp(z_ij + a_ij t). `z` is the n x k row-major logit matrix
+ * (leading dimension ldz >= k), `a` the n x k JVP matrix (lda >= k), n >= 1,
+ * k >= 2. Per sample: equal slopes merged, closed form for two slopes, Newton
+ * from the upper-envelope seeds, argument-principle certification, bisection
+ * on the zero count as fallback; samples are pruned by branch and bound on
+ * pi/Delta_i and the tilt bound. Overflow-safe for logits of any finite size.
+ * Relative accuracy 1e-9 where the nearest zero is simple; always >= the
+ * bound of ncd_ghost_radius_bound; +INFINITY when every spread is 0.
+ * Returns NCD_OK, NCD_EINVAL (NULL, n = 0, k < 2, ld too small, overflowing
+ * sizes), NCD_ENONFINITE (NaN/Inf in z or a), NCD_ENOMEM.
+ */
+NCD_API int ncd_ghost_radius_exact(size_t n, size_t k, const double *z, size_t ldz,
+                                   const double *a, size_t lda, double *rho);
+
+/**
+ * ncd_ghost_radius_exact with a softmax temperature T > 0 (logits z/T, so the
+ * JVP is a/T: ghosts.md 2.8) and optional outputs: `argmin` receives the
+ * sample whose ghost is nearest (lowest index on ties, 0 when *rho is
+ * +INFINITY), `ghost` (2 doubles) its location t = ghost[0] + i ghost[1] with
+ * ghost[1] > 0 (the conjugate is a zero too; +INFINITY twice when *rho is
+ * +INFINITY; NaN twice in the rare case the bisection fallback could not
+ * polish a root, *rho is still certified). Statuses as
+ * ncd_ghost_radius_exact, plus NCD_EINVAL for T not finite and > 0 or when
+ * z/T or a/T overflows (checked after the NaN/Inf scan).
+ */
+NCD_API int ncd_ghost_radius_exact_ex(size_t n, size_t k, const double *z, size_t ldz,
+                                      const double *a, size_t lda, double temperature,
+                                      double *rho, size_t *argmin, double *ghost);
+
+/**
+ * Exact radius of one sample (ghosts.md 4 item 5, `ghost_rho_exact`): *rho =
+ * min |t| over the zeros of sum_j exp(z_j + a_j t), j < k (k >= 2, vectors of
+ * length k), and optionally the ghost location ghost[0] + i ghost[1]
+ * (ghost[1] > 0; may be NULL). Accuracy and statuses as
+ * ncd_ghost_radius_exact.
+ */
+NCD_API int ncd_ghost_rho_exact(size_t k, const double *z, const double *a, double *rho,
+                                double *ghost);
+
+/**
+ * The "majority-tilt" lower bound of ghosts.md 2.4, min over samples:
+ * rho_tilt,i = sqrt(d_i^2 + (pi/Delta_i)^2) with d_i the distance from 0 to
+ * the set where no class has tilted probability above 1/2, equal slopes
+ * merged first. pi/max Delta_i <= *rho <= the exact radius; equal to it for
+ * two distinct slopes. Layouts as ncd_ghost_radius_exact; `argmin` optional.
+ * Statuses: NCD_OK, NCD_EINVAL, NCD_ENONFINITE, NCD_ENOMEM.
+ */
+NCD_API int ncd_ghost_radius_tilt(size_t n, size_t k, const double *z, size_t ldz,
+                                  const double *a, size_t lda, double *rho,
+                                  size_t *argmin);
+
+/**
+ * Binary exact radius (ghosts.md 2.2): with delta = z_1 - z_2 and
+ * da = a_1 - a_2, *rho = sqrt(delta^2 + pi^2) / |da| and (optional, 2
+ * doubles) the ghost t = (-delta + i pi)/da taken with Im > 0:
+ * ghost = (-delta/da, pi/|da|). da = 0 gives +INFINITY (ghost +INFINITY
+ * twice). NCD_EINVAL for a NULL rho or non-finite delta or da.
+ */
+NCD_API int ncd_ghost_rho_binary(double delta, double da, double *rho, double *ghost);
+
+/**
+ * Temperature bound (ghosts.md 2.8): the bound for logits z/T when `a` is the
+ * JVP of the raw logits: *rho = pi T / max_i Delta_i. Layout, argmax and
+ * statuses as ncd_ghost_radius_bound, plus NCD_EINVAL unless T is finite
+ * and > 0.
+ */
+NCD_API int ncd_ghost_radius_bound_temp(size_t n, size_t k, const double *a, size_t lda,
+                                        double temperature, double *rho, size_t *argmax);
+
+/** Activation kinds for ncd_ghost_activation_radius (ghosts.md 2.8). */
+typedef enum ncd_ghost_activation {
+  NCD_GHOST_RELU = 0,    /**< rho_j = |h_j| / |hdot_j| (the kink at 0)        */
+  NCD_GHOST_SIGMOID = 1, /**< also SiLU and softplus: sqrt(h^2 + pi^2)/|hdot|  */
+  NCD_GHOST_TANH = 2     /**< sqrt(h^2 + pi^2/4) / |hdot|                      */
+} ncd_ghost_activation;
+
+/**
+ * Activation radius (ghosts.md 2.8, S1 App. 2 eq. 21): *rho = min_j over the
+ * n neurons with hdot_j != 0 of the distance from the pre-activation h_j to
+ * the nearest singularity of the activation, divided by |hdot_j| (hdot = the
+ * pre-activation's derivative along the step). +INFINITY when every hdot_j
+ * is 0; `argmin` (optional) receives the binding neuron. The combined
+ * conservative bound is min(*rho, the logit bound). Statuses: NCD_EINVAL
+ * (NULL, n = 0, unknown activation), NCD_ENONFINITE (NaN/Inf in h or hdot).
+ */
+NCD_API int ncd_ghost_activation_radius(int activation, size_t n, const double *h,
+                                        const double *hdot, double *rho, size_t *argmin);
+
+/**
+ * Normalized step (ghosts.md 1, S1 eq. 17): *r = tau / rho for a step of
+ * length tau >= 0 and a radius rho > 0 (+INFINITY allowed, giving 0).
+ * NCD_EINVAL otherwise.
+ */
+NCD_API int ncd_ghost_normalized_step(double tau, double rho, double *r);
+
+/**
+ * Learning rate of the rho controller (ghosts.md 3.1, 4 item 8). u is the
+ * optimizer's unit-LR proposal with norm unit_norm, rho the radius along it
+ * (per unit step length), r_target > 0 (the paper's 1). Capped mode
+ * (set_mode = 0, NCD_STEP_GHOST): *lr_eff = min(lr, r_target rho / unit_norm);
+ * set mode (set_mode = 1, NCD_STEP_GHOST_SET): *lr_eff = r_target rho /
+ * unit_norm. When unit_norm < 1e-12 or rho = +INFINITY the plain step
+ * *lr_eff = lr is taken. NCD_EINVAL for lr or r_target not finite and > 0,
+ * unit_norm not finite and >= 0, rho not > 0, set_mode not 0 or 1.
+ */
+NCD_API int ncd_ghost_step_scale(double lr, double unit_norm, double rho, double r_target,
+                                 int set_mode, double *lr_eff);
+
 /* ==== end section 5 ======================================================== */
 
 
@@ -143,11 +659,295 @@ NCD_API int ncd_ghost_radius_bound_f32(size_t n, size_t k, const float *a, size_
 /* ==== section 7: the unconstrained-features model (UFM) ==================== */
 
 /* ---- 7a: objective, gradients, JVP, training ---- */
+/*
+ * Features H (n x d, one row per sample, ldh >= d), classifier W (k x d,
+ * ldw >= d), bias b (k values), labels y (n values in [0, k)); logits
+ * Z = H W^T + 1 b^T (n x k). Objective (spec/ufm.md U-5, Zhou et al.'s
+ * normalization, n = total sample count):
+ *   f = loss(Z, y) + (lambda_W/2)||W||_F^2 + (lambda_H/2)||H||_F^2
+ *       + (lambda_b/2)||b||^2,
+ * loss = ncd_ce_loss or ncd_mse_loss (alpha, m) of section 2.
+ */
+
+/** Opaque UFM object: labels, parameters, statistics of the last training step
+ *  and the objective's workspace. Not thread-safe across concurrent calls on the
+ *  same object; distinct objects are independent. */
+typedef struct ncd_ufm ncd_ufm;
+
+/** Data term of the UFM objective. */
+typedef enum ncd_loss {
+  NCD_LOSS_CE = 0, /**< mean cross-entropy (ncd_ce_loss) */
+  NCD_LOSS_MSE = 1 /**< rescaled square loss (ncd_mse_loss with NCD_UFM_ALPHA, NCD_UFM_M) */
+} ncd_loss;
+
+/** How ncd_ufm_train turns the momentum buffer u into the applied step. */
+typedef enum ncd_step_policy {
+  NCD_STEP_FIXED = 0,    /**< lr as set */
+  NCD_STEP_CLIP = 1,     /**< gradient clipped to norm NCD_UFM_CLIP before momentum */
+  NCD_STEP_GHOST = 2,    /**< capped: lr_eff = min(lr, r_target rho / ||u||) (ghosts.md 3.1) */
+  NCD_STEP_GHOST_SET = 3 /**< set: lr_eff = r_target rho / ||u|| */
+} ncd_step_policy;
+
+/** Parameters of an ncd_ufm (ncd_ufm_set / ncd_ufm_get). Grows; never reordered. */
+typedef enum ncd_ufm_param {
+  NCD_UFM_LOSS = 0,    /**< an ncd_loss; default NCD_LOSS_CE */
+  NCD_UFM_LAMBDA_W,    /**< >= 0, default 0 */
+  NCD_UFM_LAMBDA_H,    /**< >= 0, default 0 */
+  NCD_UFM_LAMBDA_B,    /**< >= 0, default 0 */
+  NCD_UFM_ALPHA,       /**< rescaled-MSE weight, > 0, default 1 */
+  NCD_UFM_M,           /**< rescaled-MSE target scale, > 0, default 1 */
+  NCD_UFM_BIAS,        /**< 1: train b; 0: b is fixed at zero and may be NULL; default 1 */
+  NCD_UFM_LR,          /**< learning rate, > 0, default 0.1 */
+  NCD_UFM_MOMENTUM,    /**< heavy-ball coefficient in [0, 1), default 0 */
+  NCD_UFM_STEP_POLICY, /**< an ncd_step_policy; default NCD_STEP_FIXED */
+  NCD_UFM_CLIP,        /**< max gradient norm for NCD_STEP_CLIP, > 0, default 1 */
+  NCD_UFM_R_TARGET     /**< r = tau / rho target of the ghost policies, > 0, default 1 */
+} ncd_ufm_param;
+
+/** What the last training step measured (ncd_ufm_get_stat). Grows; never
+ *  reordered. Before any step all but NCD_STAT_STEP (0) are NaN. */
+typedef enum ncd_ufm_stat {
+  NCD_STAT_STEP = 0,   /**< steps done in the current (or last) ncd_ufm_train call */
+  NCD_STAT_OBJECTIVE,  /**< f at the iterate before the step */
+  NCD_STAT_LOSS,       /**< its data term */
+  NCD_STAT_GRAD_NORM,  /**< ||grad f|| over all blocks, before the step (before clipping) */
+  NCD_STAT_STEP_NORM,  /**< ||applied step|| over all blocks */
+  NCD_STAT_LR_EFF,     /**< learning rate actually applied */
+  NCD_STAT_RHO,        /**< ghost-radius bound along the step, in parameter-norm units
+                            (NaN if not computed) */
+  NCD_STAT_R           /**< normalized step ||step|| / rho (NaN if not computed) */
+} ncd_ufm_stat;
+
+/** Called by ncd_ufm_train after every step with the object and the new iterate
+ *  (b is NULL when the bias is off). ncd_ufm_get_stat reads what the step
+ *  measured; ncd_ufm_set may change parameters for the next step. A nonzero
+ *  return stops training (ncd_ufm_train then returns NCD_OK). */
+typedef int (*ncd_ufm_callback)(ncd_ufm *u, const double *w, const double *h,
+                                const double *b, void *ctx);
+
+/**
+ * Create a UFM object for n samples, feature dimension d and k classes with
+ * labels y (copied; any order; every class needs at least one sample).
+ * Parameters take the defaults of ncd_ufm_param. Allocates the objective's
+ * workspace (a block of rows x k logits) once.
+ * Returns NCD_OK, NCD_EINVAL (NULL, zero size, size overflow, label outside
+ * [0, k), an empty class), NCD_ENOMEM.
+ */
+NCD_API int ncd_ufm_create(size_t n, size_t d, size_t k, const int32_t *y, ncd_ufm **u);
+
+/** Release a UFM object; NULL is a no-op. */
+NCD_API void ncd_ufm_free(ncd_ufm *u);
+
+/**
+ * Set parameter p. Returns NCD_EINVAL, leaving the object unchanged, for an
+ * unknown p, a value out of range (see ncd_ufm_param), NaN or infinity, or a
+ * non-integral value for an integer parameter (LOSS, BIAS, STEP_POLICY).
+ */
+NCD_API int ncd_ufm_set(ncd_ufm *u, ncd_ufm_param p, double value);
+
+/** Read parameter p into *value. Returns NCD_OK or NCD_EINVAL (NULL, unknown p). */
+NCD_API int ncd_ufm_get(const ncd_ufm *u, ncd_ufm_param p, double *value);
+
+/** Read statistic s of the last training step into *value. Returns NCD_OK or
+ *  NCD_EINVAL (NULL, unknown s). */
+NCD_API int ncd_ufm_get_stat(const ncd_ufm *u, ncd_ufm_stat s, double *value);
+
+/**
+ * The objective f at (W, H, b) (required output) and, where the pointers are
+ * not NULL, its exact gradients (spec U-6): gw = G^T H + lambda_W W (k x d,
+ * ldgw), gh = G W + lambda_H H (n x d, ldgh), gb = G^T 1 + lambda_b b (k), with
+ * G = d loss / d Z. With NCD_UFM_BIAS = 0, b is ignored (may be NULL) and gb,
+ * if given, receives zeros. Outputs must not alias inputs. H is processed in
+ * row blocks (one GEMM per block for the logits, dW and dH) in the object's
+ * workspace: no allocation per call.
+ * Returns NCD_OK, NCD_EINVAL (NULL u/w/h/f, b NULL with the bias on, ld too
+ * small), NCD_ENONFINITE (NaN/Inf in w, h or b).
+ */
+NCD_API int ncd_ufm_objective(ncd_ufm *u, const double *w, size_t ldw, const double *h,
+                              size_t ldh, const double *b, double *f, double *gw,
+                              size_t ldgw, double *gh, size_t ldgh, double *gb);
+
+/**
+ * Directional derivative of the logits along a step (dW, dH, db) (spec U-7):
+ * a = H dW^T + dH W^T + 1 db^T (n x k, lda >= k). dw (k x d), dh (n x d) and db
+ * (k) may each be NULL (a zero block); db is ignored when the bias is off.
+ * The logits along the step are exactly Z + tau a + tau^2 dH dW^T. Two GEMMs,
+ * no allocation. Returns NCD_OK, NCD_EINVAL, NCD_ENONFINITE.
+ */
+NCD_API int ncd_ufm_jvp(const ncd_ufm *u, const double *w, size_t ldw, const double *h,
+                        size_t ldh, const double *dw, size_t lddw, const double *dh,
+                        size_t lddh, const double *db, double *a, size_t lda);
+
+/**
+ * Second derivative of f along the step delta = (dW, dH, db) at (W, H, b)
+ * (spec/ufm.md U-8): *curv = d^2 f(theta + tau delta)/d tau^2 at tau = 0
+ *   = (1/n) sum_i a_i^T C_i a_i + 2 <G, dH dW^T> + lambda_W ||dW||^2
+ *     + lambda_H ||dH||^2 + lambda_b ||db||^2,
+ * a = the JVP of ncd_ufm_jvp, C_i = diag(p_i) - p_i p_i^T (CE) or diag(c_i.)
+ * (MSE). With power iteration on Hessian-vector products by differences this
+ * gives the local curvature. dw (k x d) and dh (n x d) are required; db (k) is
+ * required with the bias on and ignored with it off. Allocates two row blocks.
+ * Returns NCD_OK, NCD_EINVAL, NCD_ENONFINITE, NCD_ENOMEM.
+ */
+NCD_API int ncd_ufm_curvature(ncd_ufm *u, const double *w, size_t ldw, const double *h,
+                              size_t ldh, const double *b, const double *dw, size_t lddw,
+                              const double *dh, size_t lddh, const double *db,
+                              double *curv);
+
+/**
+ * Local smoothness bound (spec/ufm.md U-9): |d^2 f / d tau^2| <= L_hat ||delta||^2
+ * at (W, H, b) for every step direction, with
+ * L_hat = c_max (||H||^2 + ||W||^2 + n)/n + ||G||_F + max(lambda_W, lambda_H,
+ * lambda_b), c_max = 1/2 (CE) or max(alpha, 1) (MSE), G = d loss / dZ (lambda_b
+ * only with the bias on). Spec section 7: a learning rate <= 1/L_hat(theta_0)
+ * (or (1 - momentum)/L_hat) decreased f in every observed run. No allocation.
+ * Returns NCD_OK, NCD_EINVAL, NCD_ENONFINITE.
+ */
+NCD_API int ncd_ufm_smoothness(ncd_ufm *u, const double *w, size_t ldw, const double *h,
+                               size_t ldh, const double *b, double *lhat);
+
+/**
+ * Run `steps` simultaneous gradient steps in place on W, H, b (spec U-27):
+ * heavy ball v <- momentum v + g from v = 0 at each call (g clipped to norm
+ * NCD_UFM_CLIP first under NCD_STEP_CLIP), then theta <- theta - lr_eff v with
+ * lr_eff from the step policy. The ghost policies compute
+ * rho = ||v|| pi / max_i spread(a_i), a the JVP of v (ncd_ufm_jvp,
+ * ncd_ghost_radius_bound), and apply lr_eff = min(lr, r_target rho / ||v||)
+ * (GHOST) or r_target rho / ||v|| (GHOST_SET; lr when rho is infinite); when
+ * ||v|| < 1e-12 they take the plain step. cb (may be NULL) is called after every
+ * step; a nonzero return stops with NCD_OK. Allocates its gradient, velocity
+ * and JVP buffers once per call.
+ * Returns NCD_OK; NCD_EINVAL (bad arguments, or a ghost policy without
+ * NCD_LOSS_CE and k >= 2, also when the callback switches the loss); NCD_ENONFINITE (a
+ * non-finite input, or a step that would make the iterate non-finite: W, H, b
+ * then hold the last finite iterate and NCD_STAT_STEP the steps done);
+ * NCD_ENOMEM.
+ */
+NCD_API int ncd_ufm_train(ncd_ufm *u, size_t steps, double *w, size_t ldw, double *h,
+                          size_t ldh, double *b, ncd_ufm_callback cb, void *ctx);
+
+/**
+ * Deterministic Gaussian initial state (spec/ufm.md section 7, start 1):
+ * W_ij ~ N(0, sigma_w^2), then H_ij ~ N(0, sigma_h^2), then b_j ~ N(0,
+ * sigma_b^2) (b optional, NULL = not written), filled row-major in that order
+ * from the library's portable normal generator seeded with `seed` (spec/init.md
+ * 2.3): the same seed gives the same numbers on every platform. Sizes from u.
+ * Returns NCD_OK, NCD_EINVAL (NULL, ld too small, sigma negative or not finite).
+ */
+NCD_API int ncd_ufm_init_gaussian(const ncd_ufm *u, uint64_t seed, double sigma_w,
+                                  double sigma_h, double sigma_b, double *w, size_t ldw,
+                                  double *h, size_t ldh, double *b);
 
 /* ---- end 7a ---- */
 
 
 /* ---- 7b: UFM starts (Hadamard / ETF initialization) and reduced dynamics ---- */
+/*
+ * Starts of the cross-entropy UFM whose gradient dynamics stay diagonal
+ * (spec/init.md section 3). Layout as everywhere: classifier w is k x d (one
+ * class per row), features h are n x d (one sample per row); labels y are
+ * balanced (n/k samples per class, any order). The singular values of w and h
+ * along mode m (column m of the Sylvester matrix Hd) are sigma_w[m] and
+ * sigma_h[m] (signed, unsorted); the logits h w^T have mode strengths
+ * s = sigma_w * sigma_h.
+ */
+
+/**
+ * Hadamard initialization of the UFM (spec/init.md I-16), k = 2^a classes:
+ * with Q = Hd/sqrt(k), S = {m : (sigma_w[m], sigma_h[m]) != (0, 0)} ascending,
+ * r = |S| and O = ncd_stiefel(r, d, seed) (rows o_j), writes
+ * w[c] = sum_j Q[c][S_j] sigma_w[S_j] o_j and
+ * h[i] = sum_j Q[y_i][S_j] sigma_h[S_j] o_j / sqrt(n/k).
+ * Gradient descent/flow on the mean CE from this point keeps Q, O and the
+ * label one-hot basis frozen and moves only the singular values
+ * (ncd_hadamard_gd). Mode 0 shifts every logit of a sample equally and never
+ * moves; the usual call has sigma_w[0] = sigma_h[0] = 0 and d >= k - 1; d < k - 1
+ * works with at most d active modes (spec 3.8). sigma_w, sigma_h have k values.
+ * Statuses: NCD_EINVAL for NULL pointers, k < 2, n == 0, d == 0, ldw or ldh < d,
+ * labels outside [0, k), unbalanced labels, r > d; NCD_ENOTSUP when k is not a
+ * power of 2 (use ncd_etf_ufm_init); NCD_ENONFINITE for NaN/Inf in sigma_w or
+ * sigma_h; NCD_ENOMEM. Cost O((n + k) d r).
+ */
+NCD_API int ncd_hadamard_ufm_init(size_t n, size_t d, size_t k, const int32_t *y,
+                                  const double *sigma_w, const double *sigma_h,
+                                  uint64_t seed, double *w, size_t ldw, double *h,
+                                  size_t ldh);
+
+/** float32 twin of ncd_hadamard_ufm_init (computed in double, rounded once);
+ *  same statuses. */
+NCD_API int ncd_hadamard_ufm_init_f32(size_t n, size_t d, size_t k, const int32_t *y,
+                                      const double *sigma_w, const double *sigma_h,
+                                      uint64_t seed, float *w, size_t ldw, float *h,
+                                      size_t ldh);
+
+/**
+ * ETF-symmetric initialization of the UFM for any k >= 2 (spec/init.md I-27):
+ * with M = ncd_simplex_etf(k, d, seed) and zeta = sqrt((k-1)/k), writes
+ * w = sigma_w zeta M and h[i] = sigma_h zeta m_{y_i} / sqrt(n/k): all k - 1
+ * non-trivial modes equal, so gradient dynamics keep every mode equal and the
+ * iterate collapsed at every step (spec 3.5). Requires d >= k - 1.
+ * Statuses: NCD_EINVAL for NULL pointers, k < 2, d < k - 1, n == 0, ldw or
+ * ldh < d, bad or unbalanced labels, non-finite sigma_w or sigma_h; NCD_ENOMEM.
+ * Cost O((n + k) d), plus 4 d k^2 flops for seed != 0.
+ */
+NCD_API int ncd_etf_ufm_init(size_t n, size_t d, size_t k, const int32_t *y,
+                             double sigma_w, double sigma_h, uint64_t seed, double *w,
+                             size_t ldw, double *h, size_t ldh);
+
+/**
+ * Reduced gradient descent on the singular values of the Hadamard-initialized
+ * CE UFM (spec/init.md I-20, I-21), in place on sigma_w and sigma_h (k values
+ * each, k = 2^a, nc samples per class): `steps` times,
+ * c_m = (1 - lambda_m(s / sqrt(nc))) / (k sqrt(nc)) (c_0 = 0) with s =
+ * sigma_w * sigma_h and lambda of ncd_walsh_softmax, then simultaneously
+ * sigma_w += eta (c * sigma_h - lambda_w sigma_w),
+ * sigma_h += eta (c * sigma_w - lambda_h sigma_h).
+ * This is exactly full GD with step eta on the mean CE plus
+ * (lambda_w/2)||w||^2 + (lambda_h/2)||h||^2 started at ncd_hadamard_ufm_init,
+ * at O(k log k) per step instead of O(n k d). `loss_trace` (optional, steps + 1
+ * values) receives the mean CE at every iterate, the start included.
+ * Statuses: NCD_EINVAL for NULL sigma_w/sigma_h, k < 2, nc == 0, eta < 0,
+ * lambda_w < 0, lambda_h < 0; NCD_ENOTSUP when k is not a power of 2;
+ * NCD_ENONFINITE for NaN/Inf in sigma_w, sigma_h, eta, lambda_w, lambda_h;
+ * NCD_ENOMEM.
+ */
+NCD_API int ncd_hadamard_gd(size_t k, size_t nc, double eta, double lambda_w,
+                            double lambda_h, size_t steps, double *sigma_w,
+                            double *sigma_h, double *loss_trace);
+
+/**
+ * Reduced gradient flow of the Hadamard-initialized CE UFM (spec/init.md
+ * I-20): integrates sigma_w' = c * sigma_h, sigma_h' = c * sigma_w (c as in
+ * ncd_hadamard_gd, no weight decay) from time 0 to t >= 0, in place on the k
+ * values of sigma_w and sigma_h (k = 2^a, nc samples per class), with the
+ * adaptive Dormand-Prince 5(4) pair at relative (and absolute) tolerance rtol
+ * in [1e-15, 1e-2]. This is the eta -> 0 limit of full GD from
+ * ncd_hadamard_ufm_init. Statuses: NCD_EINVAL for NULL arrays, k < 2,
+ * nc == 0, t < 0, rtol out of range; NCD_ENOTSUP for k not a power of 2;
+ * NCD_ENONFINITE for NaN/Inf in t, sigma_w, sigma_h; NCD_ENOCONV past 1e7
+ * steps or on a non-finite error estimate (arrays then unchanged); NCD_ENOMEM.
+ * Cost O(k log k) per stage, 6 stages per step.
+ */
+NCD_API int ncd_hadamard_flow(size_t k, size_t nc, double t, double rtol, double *sigma_w,
+                              double *sigma_h);
+
+/**
+ * Time the equal-mode (ETF) gradient flow takes from u0 to u (spec/init.md
+ * I-24), u = sigma^2/sqrt(nc) the common logit margin of the start with all
+ * k - 1 modes equal to sigma (ncd_etf_ufm_init with sigma_w = sigma_h = sigma):
+ * *t = (sqrt(nc)/2) (Ei(u) - Ei(u0) + (k - 1) ln(u/u0)), negative when u < u0.
+ * Statuses: NCD_EINVAL for t == NULL, k < 2, nc == 0, u0 or u not in (0, 700].
+ * Relative accuracy about 1e-14 (Ei by series, spec 3.5).
+ */
+NCD_API int ncd_etf_flow_time(size_t k, size_t nc, double u0, double u, double *t);
+
+/**
+ * Inverse of ncd_etf_flow_time: the margin *u reached at time t >= 0 from u0
+ * (spec/init.md I-24, safeguarded Newton in ln u). Statuses: NCD_EINVAL for
+ * u == NULL, k < 2, nc == 0, u0 not in (0, 700], t < 0 or not finite;
+ * NCD_ENOTSUP when u would exceed 700 (t beyond about 1e301).
+ */
+NCD_API int ncd_etf_flow_u(size_t k, size_t nc, double u0, double t, double *u);
 
 /* ---- end 7b ---- */
 

@@ -85,6 +85,66 @@ START_TEST(bad_input) {
 }
 END_TEST
 
+START_TEST(vector_path_vs_naive) {
+  /* the SIMD path (k >= 4) against a naive loop, every k from 2 to 13 and
+   * rows of both signs; a NaN or an infinity at every position is found */
+  ncd_test_rng r;
+  ncd_test_seed(&r, 9);
+  double a[7 * 16], rho;
+  size_t arg;
+  for (size_t k = 2; k <= 13; k++) {
+    ncd_test_fill_normal(&r, a, 7, k, 16);
+    double best = 0;
+    size_t bi = 0;
+    for (size_t i = 0; i < 7; i++) {
+      double lo = a[i * 16], hi = lo;
+      for (size_t j = 0; j < k; j++) {
+        lo = fmin(lo, a[i * 16 + j]);
+        hi = fmax(hi, a[i * 16 + j]);
+      }
+      if (hi - lo > best) best = hi - lo, bi = i;
+    }
+    ck_assert_status(ncd_ghost_radius_bound(7, k, a, 16, &rho, &arg), NCD_OK);
+    ck_assert_close(rho, M_PI / best, 1e-16, 0); /* same operations: exact */
+    ck_assert_uint_eq(arg, bi);
+    for (size_t q = 0; q < 7 * k; q++) {
+      size_t pos = (q / k) * 16 + q % k;
+      double keep = a[pos];
+      a[pos] = q % 2 ? NAN : -INFINITY;
+      rho = 42;
+      ck_assert_status(ncd_ghost_radius_bound(7, k, a, 16, &rho, &arg), NCD_ENONFINITE);
+      ck_assert(rho == 42);
+      a[pos] = keep;
+    }
+  }
+  /* float32 twin: k = 2..21 covers its 8-wide path and tail */
+  float f[5 * 24];
+  for (size_t k = 2; k <= 21; k++) {
+    for (size_t q = 0; q < 5 * 24; q++) f[q] = (float)ncd_test_normal(&r);
+    double best = 0;
+    size_t bi = 0;
+    for (size_t i = 0; i < 5; i++) {
+      double lo = f[i * 24], hi = lo;
+      for (size_t j = 0; j < k; j++) {
+        lo = fmin(lo, f[i * 24 + j]);
+        hi = fmax(hi, f[i * 24 + j]);
+      }
+      if (hi - lo > best) best = hi - lo, bi = i;
+    }
+    ck_assert_status(ncd_ghost_radius_bound_f32(5, k, f, 24, &rho, &arg), NCD_OK);
+    ck_assert_close(rho, M_PI / best, 1e-16, 0);
+    ck_assert_uint_eq(arg, bi);
+    for (size_t q = 0; q < 5 * k; q++) {
+      size_t pos = (q / k) * 24 + q % k;
+      float keep = f[pos];
+      f[pos] = q % 2 ? NAN : INFINITY;
+      ck_assert_status(ncd_ghost_radius_bound_f32(5, k, f, 24, &rho, &arg), NCD_ENONFINITE);
+      f[pos] = keep;
+    }
+  }
+}
+END_TEST
+
 Suite *suite_ghost_bound(void) {
   Suite *s = suite_create("ghost_bound");
   TCase *tc = tcase_create("bound");
@@ -92,6 +152,7 @@ Suite *suite_ghost_bound(void) {
   tcase_add_test(tc, zero_spread_is_infinite);
   tcase_add_test(tc, invariances);
   tcase_add_test(tc, bad_input);
+  tcase_add_test(tc, vector_path_vs_naive);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -1,0 +1,190 @@
+"""metrics.py - neural-collapse metrics (api.md "Neural-collapse metrics",
+spec/metrics.md): ncd_nc_metrics on all data at once, and the streaming,
+mergeable, serializable accumulator ncd_nc_acc as the class Accumulator.
+"""
+import ctypes
+from ctypes import byref, c_size_t, c_void_p
+
+import numpy as np
+
+from . import _arrays, _capi, _lib
+
+__all__ = ["METRICS", "ACC_SCATTER", "ACC_CLASS_SCATTER", "nc_metrics", "Accumulator"]
+
+#: metric names in ncd_metric enum order (the C names lower-cased without NCD_)
+METRICS = (
+    "nc1", "nc2_equinorm_h", "nc2_equinorm_w", "nc2_equiangle_h", "nc2_maxangle_h",
+    "nc2_etf_h", "nc2_etf_w", "nc3", "nc3_duality", "nc4", "accuracy",
+    "nc1_trace_ratio", "nc1_cdnv", "nc1_pinv_rank", "cosmargin_mean", "cosmargin_min",
+    "numrank_h", "snr_min", "snr_max",
+)
+#: accumulator flag: keep the pooled d x d within-class scatter (NC1, SNR in one pass)
+ACC_SCATTER = 1
+#: accumulator flag: keep the k per-class scatters (NUMRANK_H)
+ACC_CLASS_SCATTER = 2
+
+
+def _as_dict(out):
+    return dict(zip(METRICS, out.tolist()))
+
+
+def _classifier(w, b, d, fname):
+    """(k, keep-alive tuple, w addr, ldw, b addr) for an optional classifier."""
+    if w is None:
+        if b is not None:
+            raise _lib.invalid("b given without w", fname)
+        return None, (), None, 0, None
+    wa, wp, ldw, _ = _arrays.matrix(w, "w")
+    k = wa.shape[0]
+    if wa.shape[1] != d:
+        raise _lib.invalid("w must be k x d = k x %d, got %s" % (d, wa.shape), fname)
+    ba, bp = _arrays.vector(b, "b", k) if b is not None else (None, None)
+    return k, (wa, ba), wp, ldw, bp
+
+
+def nc_metrics(h, y, w=None, b=None, k=None):
+    """{name: value} for every metric of METRICS on the n x d features h with
+    labels y, classifier w (k x d, optional) and bias b (k, optional; None = no
+    bias). NaN where undefined (no w, a 0/0). k is w's row count, else the given
+    k, else max(y) + 1; every class needs a sample. float32 h goes zero-copy to
+    ncd_nc_metrics_f32 and int64 labels to the _i64 twins where the library has
+    them (else they are converted once)."""
+    ha, hp, ldh, f32 = _arrays.matrix(h, "h", f32=_capi.has("ncd_nc_metrics_f32"))
+    n, d = ha.shape
+    kw, keep, wp, ldw, bp = _classifier(w, b, d, "ncd_nc_metrics")
+    name = "ncd_nc_metrics_f32" if f32 else "ncd_nc_metrics"
+    ya, yp, is64 = _arrays.labels(y, n, i64=_capi.has(name + "_i64"))
+    if kw is not None:
+        if k is not None and int(k) != kw:
+            raise _lib.invalid("k=%d but w has %d rows" % (k, kw), "ncd_nc_metrics")
+        k = kw
+    k = _arrays.n_classes(ya, k)
+    out = np.empty(len(METRICS))
+    _capi.call(name + "_i64" if is64 else name, n, d, k, hp, ldh, yp,
+               wp, ldw, bp, out.ctypes.data, len(METRICS))
+    return _as_dict(out)
+
+
+def _load_accumulator(data):
+    return Accumulator.load(data)
+
+
+class Accumulator(_capi.Handle):
+    """Streaming, mergeable, serializable NC metrics (ncd_nc_acc).
+
+    Accumulator(d, k, flags=0): flags is 0 or ACC_SCATTER | ACC_CLASS_SCATTER.
+    Pass 1: update(h, y) batches (any labels, classes may be missing); merge()
+    other states; begin_pass2(); pass 2: the same samples again (for NC4, the
+    cosine margins, NC1 without ACC_SCATTER); metrics() -> dict. save() ->
+    bytes and Accumulator.load(bytes) (also pickle, copy.deepcopy) move states
+    between processes and machines. A rejected call leaves the state as it was.
+    """
+
+    __slots__ = ("_d", "_k")
+    _free_name = "ncd_nc_acc_free"
+
+    def __init__(self, d, k, flags=0):
+        d, k, flags = int(d), int(k), int(flags)
+        if d < 0 or k < 0 or not 0 <= flags < 2**32:
+            raise _lib.invalid("d, k must be >= 0 and flags an unsigned int",
+                               "ncd_nc_acc_create")
+        h = c_void_p()
+        _capi.call("ncd_nc_acc_create", d, k, flags, byref(h))
+        self._adopt(h, d, k)
+
+    def _adopt(self, h, d, k):
+        self._own(h)
+        self._d, self._k = d, k
+
+    @property
+    def d(self):
+        """Feature dimension."""
+        return self._d
+
+    @property
+    def k(self):
+        """Number of classes."""
+        return self._k
+
+    def set_classifier(self, w, b=None):
+        """Copy the k x d classifier w and bias b (None: zero) into the state;
+        before the first update it lets pass 1 count ACCURACY."""
+        kw, keep, wp, ldw, bp = _classifier(w, b, self._d, "ncd_nc_acc_set_classifier")
+        if kw != self._k:
+            raise _lib.invalid("w must be %d x %d" % (self._k, self._d),
+                               "ncd_nc_acc_set_classifier")
+        _capi.call("ncd_nc_acc_set_classifier", self._handle(), wp, ldw, bp)
+        return self
+
+    def update(self, h, y):
+        """Add a batch: n x d features (float64, or float32 through
+        ncd_nc_acc_update_f32, both zero-copy) and n labels."""
+        ha, hp, ldh, f32 = _arrays.matrix(h, "h", f32=True)
+        n, d = ha.shape
+        if d != self._d:
+            raise _lib.invalid("h must have %d columns, got %d" % (self._d, d),
+                               "ncd_nc_acc_update")
+        name = "ncd_nc_acc_update_f32" if f32 else "ncd_nc_acc_update"
+        i64 = _capi.has(name + "_i64")
+        ya, yp, is64 = _arrays.labels(y, n, i64=i64)
+        _capi.call(name + "_i64" if is64 else name, self._handle(), n, hp, ldh, yp)
+        return self
+
+    def merge(self, other):
+        """Add the state `other` (same d, k, flags, classifier and pass) into this."""
+        if not isinstance(other, Accumulator):
+            raise _lib.invalid("merge() needs an Accumulator", "ncd_nc_acc_merge")
+        _capi.call("ncd_nc_acc_merge", self._handle(), other._handle())
+        return self
+
+    def begin_pass2(self):
+        """Freeze the pass-1 statistics; later updates are the second pass."""
+        _capi.call("ncd_nc_acc_begin_pass2", self._handle())
+        return self
+
+    def metrics(self):
+        """{name: value} like nc_metrics(); NaN where the state cannot tell."""
+        out = np.empty(len(METRICS))
+        _capi.call("ncd_nc_acc_metrics", self._handle(), out.ctypes.data, len(METRICS))
+        return _as_dict(out)
+
+    def save(self):
+        """The portable byte format of spec/metrics.md section 4e."""
+        h = self._handle()
+        n = c_size_t()
+        st = _capi.fn("ncd_nc_acc_save")(h, None, 0, byref(n))
+        if n.value == 0:
+            _lib.check(st or _lib.EINVAL, "ncd_nc_acc_save")
+        buf = ctypes.create_string_buffer(n.value)
+        _capi.call("ncd_nc_acc_save", h, buf, n.value, byref(n))
+        return buf.raw[:n.value]
+
+    @classmethod
+    def load(cls, data):
+        """An Accumulator from save() bytes (bytes, bytearray or memoryview);
+        FormatError for anything malformed, truncated or corrupt."""
+        mv = memoryview(data).cast("B")
+        raw = mv.tobytes() if not isinstance(data, bytes) else data
+        h = c_void_p()
+        _capi.call("ncd_nc_acc_load", raw, len(raw), byref(h))
+        self = cls.__new__(cls)
+        # k and d are the little-endian u64 at header offsets 16 and 24 (section 4e)
+        k = int.from_bytes(raw[16:24], "little")
+        d = int.from_bytes(raw[24:32], "little")
+        self._adopt(h, d, k)
+        return self
+
+    def copy(self):
+        """An independent copy (through save/load)."""
+        return Accumulator.load(self.save())
+
+    __copy__ = copy
+
+    def __deepcopy__(self, memo):
+        return self.copy()
+
+    def __reduce__(self):
+        return (_load_accumulator, (self.save(),))
+
+    def __repr__(self):
+        return "Accumulator(d=%d, k=%d)" % (self._d, self._k)
