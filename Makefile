@@ -2,7 +2,7 @@
 # examples, benchmarks and tools; installs it with pkg-config metadata.
 #
 #   make            build lib/libncdyn.so.* and lib/libncdyn.a
-#   make run        build, then run the flagship demo
+#   make run        build, then run the flagship demo (UFM + ghost controller, NC plot)
 #   make check      build and run every test tier that fits ~20 minutes
 #   make check-full every tier (valgrind over all suites, long stress sets)
 #   make bench      benchmarks, with the machine's own peak measured beside them
@@ -68,6 +68,15 @@ LAYERS := core kernels stats losses init cpath ghost metrics ufm
 LIB_SRC := $(sort $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c)))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 
+# the ncdyn tool: tools/ncdyn/main.c holds main(); every other tools/ncdyn/*.c
+# is also linked into the tests/cli suite (EXTRA_OBJS_cli)
+TOOL_SRC := $(wildcard tools/ncdyn/*.c)
+TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/obj/%.o)
+TOOL := $(if $(TOOL_SRC),$(BUILD)/bin/ncdyn)
+TOOL_LIBS := -ljansson -lm
+EXTRA_OBJS_cli := $(filter-out %/main.o,$(TOOL_OBJ))
+EXTRA_LIBS_cli := $(TOOL_LIBS)
+
 SONAME := libncdyn.so.$(MAJOR)
 SO_REAL := $(LIBOUT)/libncdyn.so.$(VERSION)
 SO_LINK := $(LIBOUT)/$(SONAME)
@@ -75,7 +84,7 @@ SO_DEV  := $(LIBOUT)/libncdyn.so
 STATIC  := $(LIBOUT)/libncdyn.a
 
 # ---- Debian packages ----------------------------------------------------------
-DEB_BUILD := gcc make libblis-dev liblapack-dev pkg-config
+DEB_BUILD := gcc make libblis-dev liblapack-dev pkg-config libjansson-dev gnuplot-nox
 DEB_CHECK := $(DEB_BUILD) g++ check abigail-tools valgrind gnuplot-nox libjansson-dev \
              python3 python3-numpy python3-pytest python3-torch libopenmpi-dev openmpi-bin
 # Debian's interpreter, where python3-numpy/pytest/torch install (a pyenv or
@@ -154,6 +163,7 @@ check: deps-check
 	$(MAKE) check-layers check-exports check-header check-abi check-docs
 	$(MAKE) check-examples
 	$(MAKE) check-python
+	$(MAKE) check-mpi
 	$(MAKE) check-asan
 	$(MAKE) check-valgrind
 	@tests/scripts/summary.sh "$(BUILD)/summary.txt"
@@ -164,6 +174,7 @@ check-full: deps-check
 	NCD_TEST_LEVEL=full $(MAKE) check-suites
 	$(MAKE) check-layers check-exports check-header check-abi check-docs check-examples
 	NCD_TEST_LEVEL=full $(MAKE) check-python
+	$(MAKE) check-mpi
 	NCD_TEST_LEVEL=full $(MAKE) check-asan
 	NCD_VALGRIND_ALL=1 $(MAKE) check-valgrind
 	@tests/scripts/summary.sh "$(BUILD)/summary.txt"
@@ -224,12 +235,6 @@ check-examples: all
 # ---- the ncdyn command-line tool (tools/ncdyn/: public header only) ----------
 # tools/ncdyn/main.c holds main(); every other tools/ncdyn/*.c is also linked
 # into the tests/cli suite (EXTRA_OBJS_cli), so readers are unit-tested.
-TOOL_SRC := $(wildcard tools/ncdyn/*.c)
-TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/obj/%.o)
-TOOL := $(if $(TOOL_SRC),$(BUILD)/bin/ncdyn)
-TOOL_LIBS := -ljansson -lm
-EXTRA_OBJS_cli := $(filter-out %/main.o,$(TOOL_OBJ))
-EXTRA_LIBS_cli := $(TOOL_LIBS)
 $(BUILD)/obj/tools/%.o: tools/%.c
 	@mkdir -p $(@D)
 	$(CC) -Iinclude -Itools $(CFLAGS_TEST) -c $< -o $@
@@ -242,6 +247,24 @@ tool: $(TOOL)
 check-python: all
 	@if [ -d python/tests ]; then NCDYN_LIBRARY=$(abspath $(SO_LINK)) PYTHONPATH=$(abspath python) \
 	  tests/scripts/run_pytest.sh "$(BUILD)/summary.txt" python/tests; fi
+# Open MPI examples (examples/mpi_*.c): built with mpicc through pkg-config
+# against the staged install of check-examples, run on 4 ranks. Without Open
+# MPI the check is skipped, except under CI=true where that is a failure.
+MPI_PC = PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig pkg-config
+check-mpi: all
+	@[ -f $(STAGE)/lib/pkgconfig/ncdyn.pc ] || $(MAKE) --no-print-directory install PREFIX=$(STAGE) DESTDIR= >/dev/null
+	@mkdir -p $(BUILD)/examples; pass=0; fail=0; \
+	if ! command -v mpicc >/dev/null || ! command -v mpirun >/dev/null; then \
+	  if [ "$${CI:-}" = true ]; then echo "check-mpi: Open MPI missing under CI"; \
+	    echo "mpi check-mpi 0 1" >>$(BUILD)/summary.txt; exit 1; fi; \
+	  echo "check-mpi: skipped, Open MPI not installed (make deps-check)"; exit 0; fi; \
+	for src in examples/mpi_*.c; do [ -e "$$src" ] || continue; n=$$(basename $$src .c); \
+	  if mpicc -std=c11 -Wall -Wextra -Wpedantic -Werror $$($(MPI_PC) --cflags ncdyn) -o $(BUILD)/examples/$$n $$src \
+	       $$($(MPI_PC) --libs ncdyn) -Wl,-rpath,$(STAGE)/lib -lm >$(BUILD)/examples/$$n.log 2>&1 && \
+	     mpirun -np 4 --oversubscribe $(BUILD)/examples/$$n >>$(BUILD)/examples/$$n.log 2>&1; \
+	  then pass=$$((pass+1)); else fail=$$((fail+1)); echo "check-mpi: $$n FAILED"; tail -25 $(BUILD)/examples/$$n.log; fi; \
+	done; echo "mpi check-mpi $$pass $$fail" >>$(BUILD)/summary.txt; \
+	echo "check-mpi: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
 # ---- examples, demo, benchmarks -------------------------------------------------
 EXAMPLE_SRC := $(wildcard examples/*.c)
@@ -251,10 +274,14 @@ $(BUILD)/examples/%: examples/%.c all
 	$(CC) -std=c11 -O2 $(WARN) -Iinclude -o $@ $< -L$(LIBOUT) -Wl,-rpath,$(abspath $(LIBOUT)) -lncdyn -lm
 examples: $(EXAMPLE_BINS)
 
-DEMO ?= $(BUILD)/examples/quickstart
+# The flagship demo: the CE UFM from a Gaussian start under the ghost-radius
+# step controller, its NC trajectory printed and plotted (PNG, gnuplot).
+DEMO_PNG ?= $(BUILD)/ncdyn_demo.png
 run: deps
-	$(MAKE) all $(DEMO)
-	$(DEMO)
+	$(MAKE) all
+	$(BUILD)/bin/ncdyn simulate --plot $(DEMO_PNG)
+	@echo "plot: $(DEMO_PNG)"
+
 
 BENCH_SRC := $(wildcard bench/bench_*.c)
 BENCH_BINS := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
@@ -302,3 +329,27 @@ clean:
 	rm -rf $(BUILD) lib/libncdyn.*
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ---- fuzzing: libFuzzer targets tests/fuzz/fuzz_*.c (clang + libclang-rt-14-dev) ----
+# make fuzz [FUZZ_SECONDS=60]: builds each target with -fsanitize=fuzzer,address,
+# undefined and runs it for FUZZ_SECONDS on its seed corpus
+# tests/fuzz/corpus/<target>/ (new inputs go to $(BUILD)/fuzz/corpus/<target>/,
+# crashes to $(BUILD)/fuzz/<target>-crash-*); prints the executions reached.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_READER_SRC := tools/ncdyn/array.c tools/ncdyn/npy.c tools/ncdyn/safetensors.c
+FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+              -ffp-contract=off -D_DEFAULT_SOURCE -Iinclude -Itools -Isrc -Itests/fuzz
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_READER_SRC) $(LIB_SRC) $(wildcard tests/fuzz/*.c)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_READER_SRC) \
+	  $(if $(filter fuzz_acc%,$*),-DNCD_BUILDING_LIBRARY $(LIB_SRC) $(DEP_LIBS)) -ljansson -lm
+.PHONY: fuzz
+fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
+	@set -o pipefail; for t in $(FUZZ_TARGETS); do mkdir -p $(BUILD)/fuzz/corpus/$$t; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	  $(BUILD)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+	    -artifact_prefix=$(BUILD)/fuzz/$$t- $(BUILD)/fuzz/corpus/$$t tests/fuzz/corpus/$$t \
+	    2>$(BUILD)/fuzz/$$t.log || { tail -40 $(BUILD)/fuzz/$$t.log; echo "fuzz: $$t FOUND A CRASH"; exit 1; }; \
+	  grep -E 'stat::number_of_executed_units|stat::peak_rss_mb' $(BUILD)/fuzz/$$t.log; done

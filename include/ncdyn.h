@@ -652,6 +652,279 @@ NCD_API int ncd_ghost_step_scale(double lr, double unit_norm, double rho, double
 
 
 /* ==== section 6: neural-collapse metrics =================================== */
+/*
+ * Neural-collapse measurements of features h (n x d, one sample per row) with
+ * labels y in [0, k) and an optional linear classifier w (k x d, one class per
+ * row) with bias b (k). Notation (spec/metrics.md section 1): mu_c the class
+ * means, mu_G the mean of all n samples, Mbar (k x d) the centred class means
+ * (row c = mu_c - mu_G), Sigma_W = (1/n) sum_i (h_i - mu_{y_i})(h_i - mu_{y_i})^T,
+ * Sigma_B = Mbar^T Mbar / k, v_c = mean over class c of ||h_i - mu_c||^2.
+ * Exact definitions, peer variants and numerics: docs/metrics.md.
+ */
+
+/**
+ * The metrics computed by ncd_nc_metrics, in output order. Values are fixed by
+ * the API contract; new metrics are only ever appended before NCD_METRIC_COUNT.
+ */
+typedef enum ncd_metric {
+  NCD_NC1 = 0,        /**< tr(Sigma_W Sigma_B^+) / K                                    */
+  NCD_NC2_EQUINORM_H, /**< std/mean over classes of ||mu_c - mu_G||                       */
+  NCD_NC2_EQUINORM_W, /**< std/mean over classes of ||w_c||                               */
+  NCD_NC2_EQUIANGLE_H,/**< std over c != c' of cos(mu_c - mu_G, mu_c' - mu_G)             */
+  NCD_NC2_MAXANGLE_H, /**< mean over c != c' of |cos(mu_c - mu_G, mu_c' - mu_G) + 1/(K-1)| */
+  NCD_NC2_ETF_H,      /**< || G/||G||_F - (I - 11^T/K)/sqrt(K-1) ||_F, G = Mbar Mbar^T     */
+  NCD_NC2_ETF_W,      /**< same with G = W W^T                                           */
+  NCD_NC3,            /**< same with G = W Mbar^T (Zhu et al. / Zhou et al. eq. 8)        */
+  NCD_NC3_DUALITY,    /**< || W/||W||_F - Mbar/||Mbar||_F ||_F^2 (Papyan et al.)           */
+  NCD_NC4,            /**< fraction of samples where argmax_c(W h + b) != argmin_c ||h - mu_c|| */
+  NCD_ACCURACY,       /**< fraction of samples where argmax_c(W h + b) == y                */
+  NCD_NC1_TRACE_RATIO,/**< tr(Sigma_W) / tr(Sigma_B)                      (metrics.md §3)  */
+  NCD_NC1_CDNV,       /**< mean over pairs c < c' of (v_c + v_c') / (2 ||mu_c - mu_c'||^2) */
+  NCD_NC1_PINV_RANK,  /**< number of singular values of Sigma_B kept by the pseudo-inverse */
+  NCD_COSMARGIN_MEAN, /**< mean over samples of the cosine margin (Zhou et al. §4)         */
+  NCD_COSMARGIN_MIN,  /**< minimum over samples of the cosine margin                       */
+  NCD_NUMRANK_H,      /**< mean over classes of ||H_c||_*^2 / ||H_c||_F^2                   */
+  NCD_SNR_MIN,        /**< smallest of the min(k-1, d) largest singular values of           */
+  NCD_SNR_MAX,        /**<   Sigma_W^{-1/2} Mbar^T, and the largest (NaN if Sigma_W singular) */
+  NCD_METRIC_COUNT    /**< grows as metrics are added; never reorder the ones above      */
+} ncd_metric;
+
+/**
+ * All neural-collapse metrics of features h (n x d, row-major, leading dimension
+ * ldh >= d) with labels y (n values in [0, k)), classifier w (k x d, ldw >= d,
+ * or NULL) and bias b (k values, or NULL for no bias). out[i] receives metric i
+ * (enum ncd_metric) for i < nout; indices >= NCD_METRIC_COUNT receive NaN.
+ * Metrics that need w are NaN when w is NULL; a metric whose formula divides by
+ * zero is NaN (status NCD_OK). The pseudo-inverse of Sigma_B keeps the singular
+ * values sigma_i > max(k, d) * DBL_EPSILON * sigma_1; if Sigma_B = 0, NC1 = 0.
+ * Ties in argmax/argmin go to the lowest class index, judged on double scores.
+ * Cost: metrics below NCD_NC1_TRACE_RATIO use at most two passes over h and no
+ * d x d matrix (NC1 through the thin SVD of Mbar); NCD_NUMRANK_H (nout > 16)
+ * adds one pass and k d x d eigenproblems, NCD_SNR_* (nout > 17) a SYRK.
+ * Statuses: NCD_EINVAL (NULL h or y, n or d = 0, k < 2, ld too small, label out
+ * of range, a class without samples, out NULL with nout > 0), NCD_ENONFINITE
+ * (NaN/Inf in h, w or b; the scan of h is fused into the first pass, so class
+ * sums of finite features beyond the double range also give it), NCD_ENOMEM,
+ * NCD_ENOCONV (LAPACK failed). out is untouched on error.
+ */
+NCD_API int ncd_nc_metrics(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                           const int32_t *y, const double *w, size_t ldw, const double *b,
+                           double *out, size_t nout);
+
+/** float32 twin of ncd_nc_metrics: h is float (n x d, ldh); it is converted to
+ *  double block by block (never whole), all arithmetic in double; the result
+ *  equals ncd_nc_metrics on the converted array. Same statuses. */
+NCD_API int ncd_nc_metrics_f32(size_t n, size_t d, size_t k, const float *h, size_t ldh,
+                               const int32_t *y, const double *w, size_t ldw,
+                               const double *b, double *out, size_t nout);
+
+/** int64-label twin of ncd_nc_metrics (torch's default label type); labels must
+ *  lie in [0, k). Same statuses. */
+NCD_API int ncd_nc_metrics_i64(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                               const int64_t *y, const double *w, size_t ldw,
+                               const double *b, double *out, size_t nout);
+
+/** float32 features with int64 labels: ncd_nc_metrics_f32 and
+ *  ncd_nc_metrics_i64 combined. Same statuses. */
+NCD_API int ncd_nc_metrics_f32_i64(size_t n, size_t d, size_t k, const float *h,
+                                   size_t ldh, const int64_t *y, const double *w,
+                                   size_t ldw, const double *b, double *out, size_t nout);
+
+/**
+ * Options of the one-shot calls ending in _ex and of the vector calls. A
+ * zero-initialised struct (or a NULL pointer) gives the api.md defaults.
+ */
+typedef struct ncd_nc_options {
+  /** Relative cut of the pseudo-inverse of Sigma_B: keep sigma_i > pinv_rtol *
+   *  sigma_1. 0 selects the default max(k, d) * DBL_EPSILON; must be in [0, 1). */
+  double pinv_rtol;
+  /** 0 (default): mu_G is the mean of all samples (Papyan et al., api.md);
+   *  1: mu_G is the unweighted mean of the class means, as rhubarbwu/
+   *  neural-collapse and the Han-Papyan-Donoho notebook compute it (equal for
+   *  balanced classes). Affects every metric that uses Mbar or mu_G. */
+  int unweighted_centre;
+} ncd_nc_options;
+
+/** ncd_nc_metrics with options (opt NULL: defaults). NCD_EINVAL also for an
+ *  option out of range. Otherwise identical, same statuses. */
+NCD_API int ncd_nc_metrics_ex(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                              const int32_t *y, const double *w, size_t ldw,
+                              const double *b, const ncd_nc_options *opt, double *out,
+                              size_t nout);
+
+/**
+ * Spectrum of the centred class means: s receives the min(k, d) singular values
+ * of Mbar (k x d) in descending order, *rank the number kept by the NC1
+ * pseudo-inverse (NCD_NC1_PINV_RANK): s_i > sqrt(rtol) * s_1 with rtol as in
+ * ncd_nc_options. Arguments as ncd_nc_metrics. Statuses: NCD_EINVAL (also s or
+ * rank NULL), NCD_ENONFINITE, NCD_ENOMEM, NCD_ENOCONV.
+ */
+NCD_API int ncd_nc_spectrum(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                            const int32_t *y, const ncd_nc_options *opt, double *s,
+                            size_t *rank);
+
+/**
+ * SNR singular values (Han et al. eq. 8): omega receives the m = min(k-1, d)
+ * largest singular values of Sigma_W^{-1/2} Mbar^T, descending
+ * (NCD_SNR_MAX = omega[0], NCD_SNR_MIN = omega[m-1]). NCD_ESINGULAR when
+ * Sigma_W is not positive definite by the rank test shared with the central-path
+ * layer (n - k < d, or an equilibrated eigenvalue at or below d * DBL_EPSILON
+ * times the largest); omega is then unspecified. Other statuses as
+ * ncd_nc_spectrum. One SYRK and O(d^3).
+ */
+NCD_API int ncd_nc_snr(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                       const int32_t *y, const ncd_nc_options *opt, double *omega);
+
+/**
+ * Per-class numerical rank: rho[c] = ||H_(c)||_*^2 / ||H_(c)||_F^2 of the raw
+ * n_c x d block of class c (NaN for an all-zero block); NCD_NUMRANK_H is their
+ * mean. Computed from the class mean and centred scatter (spec M-11), never from
+ * the square roots of the raw Gram's eigenvalues. Statuses as ncd_nc_spectrum
+ * (rho NULL: NCD_EINVAL).
+ */
+NCD_API int ncd_nc_numrank(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                           const int32_t *y, double *rho);
+
+/**
+ * Per-sample cosine margins (Zhou et al. 2022 §4): cm[i] = cos(w_{y_i} - w_G,
+ * h_i - mu_G) - max_{c != y_i} cos(w_c - w_G, h_i - mu_G), w_G the mean row of
+ * w (k x d, ldw, required). A cosine with h_i = mu_G counts as 0; every cm[i] is
+ * NaN if some w_c = w_G. NCD_COSMARGIN_MEAN/MIN are their mean and minimum.
+ * Statuses as ncd_nc_spectrum (w or cm NULL: NCD_EINVAL).
+ */
+NCD_API int ncd_nc_cosine_margin(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                                 const int32_t *y, const double *w, size_t ldw,
+                                 const ncd_nc_options *opt, double *cm);
+
+
+/*
+ * Streaming, mergeable, serializable accumulation (spec/metrics.md 4b, 4e). For
+ * data that does not fit in memory or is spread over processes: the result
+ * equals ncd_nc_metrics on all the data at once to 1e-10 relative (1e-12
+ * absolute near 0) whatever the batch split, merge order or labels per batch,
+ * for data whose decisions are not ties to rounding and whose Sigma_B singular
+ * values do not sit at the pseudo-inverse cut. The state's size does not grow
+ * with the number of samples. Batches are centred by their own class means and
+ * merged by the Chan-Golub-LeVeque update, never by "sum of squares minus
+ * squared mean". An object is not safe to use from several threads at once.
+ */
+
+/** Opaque accumulator state (counts, class means against a reference point,
+ *  per-class squared deviations, optional scatters, classifier, pass-2 sums). */
+typedef struct ncd_nc_acc ncd_nc_acc;
+
+/** Accumulator flags of ncd_nc_acc_create. NCD_ACC_SCATTER keeps the pooled
+ *  d x d within-class scatter (NC1 and SNR in one pass, O(d^2) per sample);
+ *  NCD_ACC_CLASS_SCATTER keeps k per-class d x d scatters (NCD_NUMRANK_H). */
+enum { NCD_ACC_SCATTER = 1, NCD_ACC_CLASS_SCATTER = 2 };
+
+/**
+ * Create an empty accumulator for d features and k classes. flags: 0 (two-pass
+ * mode: O(k d) state, never a d x d matrix), NCD_ACC_SCATTER,
+ * NCD_ACC_CLASS_SCATTER, or both. Statuses: NCD_EINVAL (acc NULL, d = 0, k < 2,
+ * unknown flag bits, sizes that overflow), NCD_ENOMEM. *acc is set only on
+ * success; release it with ncd_nc_acc_free.
+ */
+NCD_API int ncd_nc_acc_create(size_t d, size_t k, unsigned flags, ncd_nc_acc **acc);
+
+/** Release an accumulator; NULL is a no-op. */
+NCD_API void ncd_nc_acc_free(ncd_nc_acc *acc);
+
+/**
+ * Copy the classifier W (k x d, row-major, ldw >= d) and bias b (k values, NULL:
+ * zero bias) into the state. Called before the first update, the first pass
+ * counts NCD_ACCURACY; set later (up to ncd_nc_acc_begin_pass2, e.g. on a merged
+ * first-pass state) the second pass counts it. Setting the same classifier
+ * again (bitwise) is a no-op. Statuses: NCD_EINVAL (NULL acc or w, ldw < d, a
+ * different classifier already set, called after begin_pass2), NCD_ENONFINITE
+ * (NaN/Inf in w or b; the state is unchanged), NCD_ENOMEM.
+ */
+NCD_API int ncd_nc_acc_set_classifier(ncd_nc_acc *acc, const double *w, size_t ldw,
+                                      const double *b);
+
+/**
+ * Add a batch of n >= 1 samples h (n x d, ldh >= d) with labels y in [0, k);
+ * classes may be missing from a batch. Before ncd_nc_acc_begin_pass2 this is the
+ * first pass (means, q_c, scatters, accuracy if the classifier was set first);
+ * after it, the second pass, which must see the same samples again (any order,
+ * any batches). A batch rejected for any reason leaves the accumulator exactly
+ * as it was. Statuses: NCD_EINVAL (NULL, n = 0, ldh < d, label out of range, a
+ * second-pass batch with more samples of a class than the first pass had),
+ * NCD_ENONFINITE, NCD_ENOMEM.
+ */
+NCD_API int ncd_nc_acc_update(ncd_nc_acc *acc, size_t n, const double *h, size_t ldh,
+                              const int32_t *y);
+
+/** float32 twin of ncd_nc_acc_update (converted block by block, arithmetic in
+ *  double). Same statuses. */
+NCD_API int ncd_nc_acc_update_f32(ncd_nc_acc *acc, size_t n, const float *h, size_t ldh,
+                                  const int32_t *y);
+
+/** int64-label twin of ncd_nc_acc_update. Same statuses. */
+NCD_API int ncd_nc_acc_update_i64(ncd_nc_acc *acc, size_t n, const double *h, size_t ldh,
+                                  const int64_t *y);
+
+/** float32 features with int64 labels. Same statuses as ncd_nc_acc_update. */
+NCD_API int ncd_nc_acc_update_f32_i64(ncd_nc_acc *acc, size_t n, const float *h,
+                                      size_t ldh, const int64_t *y);
+
+/**
+ * Add src into dst (Chan-Golub-LeVeque update of counts, means, q_c and
+ * scatters; pass-2 sums added). Both must have the same d, k, flags, classifier
+ * (bitwise) and pass, and second-pass states the same first pass (bitwise equal
+ * reference point, counts and means) with at most the first pass's samples in
+ * total; dst == src is rejected. Statuses: NCD_EINVAL (any of these, NULL),
+ * NCD_ENOMEM. On error dst is unchanged.
+ */
+NCD_API int ncd_nc_acc_merge(ncd_nc_acc *dst, const ncd_nc_acc *src);
+
+/**
+ * Freeze the first-pass statistics (class means, SVD of Mbar) and start the
+ * second pass. Metrics that need the final means before a sample is scored (NC1
+ * without NCD_ACC_SCATTER, NC4, the cosine margins, accuracy when the classifier
+ * came late) come from the second pass and are NaN until it has seen as many
+ * samples of every class as the first. Statuses: NCD_EINVAL (NULL, already in
+ * pass 2, a class without samples), NCD_ENOMEM, NCD_ENOCONV.
+ */
+NCD_API int ncd_nc_acc_begin_pass2(ncd_nc_acc *acc);
+
+/**
+ * Options of the state's metrics (ncd_nc_options: pseudo-inverse cut, unweighted
+ * centre; NULL restores the defaults). They apply to ncd_nc_acc_metrics and are
+ * frozen by ncd_nc_acc_begin_pass2 for the second pass. They are not part of the
+ * byte format: a loaded state has the defaults, and saving a second-pass state
+ * with other options is NCD_ENOTSUP; second-pass states merge only with equal
+ * options. Statuses: NCD_EINVAL (acc NULL, an option out of range, different
+ * options after begin_pass2).
+ */
+NCD_API int ncd_nc_acc_set_options(ncd_nc_acc *acc, const ncd_nc_options *opt);
+
+/**
+ * Fill out[0 .. nout) like ncd_nc_metrics from the state; NaN where the state
+ * cannot determine a metric (no classifier, pass 2 incomplete, flag not set, a
+ * class without samples). Statuses: NCD_EINVAL (acc NULL, out NULL with
+ * nout > 0), NCD_ENOMEM, NCD_ENOCONV.
+ */
+NCD_API int ncd_nc_acc_metrics(const ncd_nc_acc *acc, double *out, size_t nout);
+
+/**
+ * Serialize the state in the portable byte format v1.0 of spec/metrics.md 4e
+ * (little-endian, CRC-32 protected; the size depends on d, k and the flags,
+ * never on the number of samples). *len receives the size; with buf NULL only
+ * the size is returned (NCD_OK). Statuses: NCD_EINVAL (acc or len NULL, cap
+ * smaller than the size with buf not NULL), NCD_ENOTSUP (size beyond 2^58, or a
+ * second-pass state with non-default options, which v1.0 cannot describe).
+ */
+NCD_API int ncd_nc_acc_save(const ncd_nc_acc *acc, void *buf, size_t cap, size_t *len);
+
+/**
+ * Rebuild a state saved by ncd_nc_acc_save on any machine. Statuses:
+ * NCD_EINVAL (buf or acc NULL), NCD_EFORMAT (bad magic, unknown major version,
+ * size or CRC mismatch, non-finite reals, inconsistent counts or classifier
+ * fingerprint; nothing is allocated), NCD_ENOMEM, NCD_ENOCONV. *acc is set only
+ * on success.
+ */
+NCD_API int ncd_nc_acc_load(const void *buf, size_t len, ncd_nc_acc **acc);
 
 /* ==== end section 6 ======================================================== */
 

@@ -59,4 +59,61 @@ int ncd__snr_spectrum(size_t n, size_t d, size_t k, const double *sigma_w, size_
 /* The one rank test alone (CP-14 steps 1-3) on Sigma_W: NCD_OK or NCD_ESINGULAR. */
 int ncd__sigma_w_rank_test(size_t n, size_t d, size_t k, const double *sigma_w, size_t ldw);
 
+/* ---- mergeable class moments (moments.c): metrics.md M-9, M-10, 4b, 4e ----
+ * The state of one stream of samples: counts, class means relative to a
+ * reference point ref, per-class sums of squared deviations q_c and, on
+ * request, the pooled within-class scatter S and the per-class scatters S_c
+ * (NOT divided by n). Batches are centred by their own class means and merged
+ * by the Chan-Golub-LeVeque update (M-10), never by "sum of squares minus
+ * squared mean". Empty classes have m_c = 0, q_c = 0, S_c = 0. */
+enum { NCD__MOM_SCATTER = 1, NCD__MOM_CLASS_SCATTER = 2 };
+typedef struct ncd__cmom {
+  size_t d, k, n;   /* n = sum of counts                               */
+  unsigned flags;   /* NCD__MOM_* bits                                 */
+  size_t *count;    /* k                                               */
+  double *ref;      /* d (meaningful once n > 0)                       */
+  double *m;        /* k x d (ld d): class means minus ref             */
+  double *lo;       /* k x d: low parts, mean - ref = m + lo (in memory
+                       only: kept by batch updates, 0 after a state merge
+                       or a load, never serialised)                   */
+  double *q;        /* k: sum over the class of ||h_i - mu_c||^2       */
+  double *s;        /* d x d both triangles (flag SCATTER) or NULL     */
+  double *sc;       /* k blocks of d x d (flag CLASS_SCATTER) or NULL  */
+} ncd__cmom;
+
+/* Allocate a zero state. NCD_ENOMEM; nothing left allocated on error. */
+int ncd__cmom_alloc(size_t d, size_t k, unsigned flags, ncd__cmom *a);
+void ncd__cmom_free(ncd__cmom *a); /* safe on a zeroed struct */
+/* Copy every field of src into dst (same d, k, flags). */
+void ncd__cmom_copy(ncd__cmom *dst, const ncd__cmom *src);
+/* The moments of all rows of src (labels validated by the caller) into b,
+ * which is overwritten: means relative to `ref` (NULL: the first row), with
+ * per-class shifts by each class's first row r_c (M-9); then q, S, S_c of the
+ * rows centred as (h_i - r_c) - (batch mean - r_c), one SYRK per block (S) and
+ * per class segment of the block (S_c). */
+int ncd__cmom_batch(ncd__cmom *b, const double *ref, ncd__rowsrc *src, const int32_t *y);
+/* M-10: dst <- dst (+) src, class by class, elementwise in a fixed order (no
+ * BLAS: the same merge tree gives the same bytes everywhere). src's means are
+ * moved to dst's ref first. work: k * (d + 1) doubles. Cannot fail.
+ * compensated = 0 (merging two states): only the serialised fields are read,
+ * dst's low parts are reset, so merging loaded states is bit-identical to
+ * merging them in memory. compensated = 1 (absorbing a batch): the mean
+ * difference delta is formed with error-free sums of the means and their low
+ * parts, so its error is eps |delta| instead of eps |mean - ref|: in the
+ * collapse regime (means 1e10 times the spread) the latter would enter the
+ * scatter linearly at ~1e-8 relative (measured). */
+void ncd__cmom_merge(ncd__cmom *dst, const ncd__cmom *src, double *work, int compensated);
+
+/* Centring of class means m (k x d, relative to any ref) with counts:
+ * m_G = sum_c n_c m_c / n (unweighted != 0: the mean of the class means of the
+ * non-empty classes), mbar_c = m_c - m_G, then re-centred once with the same
+ * weights (M-9). Empty classes get mbar_c = 0. */
+void ncd__centre_means(size_t d, size_t k, const size_t *count, const double *m,
+                       int unweighted, double *mg, double *mbar);
+
+/* Scatter of one class c alone: S_c = sum_{y_i = c} z_i z_i^T with
+ * z_i = (h_i - ref) - m_c (d x d, both triangles, overwritten). */
+int ncd__cstats_class_scatter(const ncd__cstats *s, ncd__rowsrc *src, const int32_t *y,
+                              size_t c, double *sc, size_t lds);
+
 #endif /* NCD_STATS_INTERNAL_H */

@@ -1,0 +1,154 @@
+/*
+ * bench_metrics.c - NC1 at n = 100000, d = 512, k = 10 (spec/metrics.md
+ * section 5): the two-pass route of ncd_nc_metrics (nout = 1: class means,
+ * thin SVD of Mbar, one GEMM with V_r S_r^{-1}) against the peers' route
+ * (Sigma_W by SYRK of the centred features, Sigma_B, pseudo-inverse by a d x d
+ * eigendecomposition, trace) on the same BLIS, and against two streaming reads
+ * of the features measured in the same run. Also: float32 input, the streaming
+ * accumulator (two passes), the one-pass state, and the full metric set.
+ * Figures are noisy on a shared machine.
+ */
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench_common.h"
+#include "kernels/kernels_internal.h"
+
+typedef struct ctx {
+  size_t n, d, k;
+  double *h, *w, *b, out[NCD_METRIC_COUNT], sink;
+  float *hf;
+  int32_t *y;
+  size_t nout;
+} ctx;
+
+static void ours(void *p) {
+  ctx *c = p;
+  ncd_nc_metrics(c->n, c->d, c->k, c->h, c->d, c->y, c->w, c->d, c->b, c->out, c->nout);
+}
+static void ours_f32(void *p) {
+  ctx *c = p;
+  ncd_nc_metrics_f32(c->n, c->d, c->k, c->hf, c->d, c->y, c->w, c->d, c->b, c->out, c->nout);
+}
+static void two_reads(void *p) {
+  ctx *c = p;
+  c->sink += ncd_bench_stream_read(c->h, c->n * c->d);
+  c->sink += ncd_bench_stream_read(c->h, c->n * c->d);
+}
+static void acc_two_pass(void *p) {
+  ctx *c = p;
+  ncd_nc_acc *a;
+  size_t bs = 10000;
+  ncd_nc_acc_create(c->d, c->k, 0, &a);
+  for (int pass = 0; pass < 2; pass++) {
+    for (size_t i = 0; i < c->n; i += bs) ncd_nc_acc_update(a, bs, c->h + i * c->d, c->d, c->y + i);
+    if (pass == 0) ncd_nc_acc_begin_pass2(a);
+  }
+  ncd_nc_acc_metrics(a, c->out, 1);
+  ncd_nc_acc_free(a);
+}
+static void acc_one_pass(void *p) {
+  ctx *c = p;
+  ncd_nc_acc *a;
+  size_t bs = 10000;
+  ncd_nc_acc_create(c->d, c->k, NCD_ACC_SCATTER, &a);
+  for (size_t i = 0; i < c->n; i += bs) ncd_nc_acc_update(a, bs, c->h + i * c->d, c->d, c->y + i);
+  ncd_nc_acc_metrics(a, c->out, 1);
+  ncd_nc_acc_free(a);
+}
+
+/* The peers' route (rhubarbwu/neural-collapse, tding1, nc-toolbox): class
+ * means, Sigma_W = Hc^T Hc / n by SYRK over centred row blocks, Sigma_B =
+ * Mbar^T Mbar / k, pinv(Sigma_B) by a d x d eigendecomposition with the same
+ * cut, NC1 = tr(Sigma_W pinv(Sigma_B)) / k. Same BLIS/LAPACK as ours. */
+static void peer(void *p) {
+  ctx *c = p;
+  size_t n = c->n, d = c->d, k = c->k, bs = 256;
+  double *mu = calloc(k * d, sizeof *mu), *mg = calloc(d, sizeof *mg), *sw = malloc(d * d * sizeof *sw);
+  double *sb = malloc(d * d * sizeof *sb), *lam = malloc(d * sizeof *lam), *z = malloc(bs * d * sizeof *z);
+  double *t = malloc(d * d * sizeof *t);
+  size_t *cnt = calloc(k, sizeof *cnt);
+  for (size_t i = 0; i < n; i++) {
+    cnt[c->y[i]]++;
+    for (size_t j = 0; j < d; j++) mu[c->y[i] * d + j] += c->h[i * d + j];
+  }
+  for (size_t q = 0; q < k; q++)
+    for (size_t j = 0; j < d; j++) mg[j] += mu[q * d + j] / (double)n, mu[q * d + j] /= (double)cnt[q];
+  for (size_t i0 = 0; i0 < n; i0 += bs) {
+    size_t nb = n - i0 < bs ? n - i0 : bs;
+    for (size_t r = 0; r < nb; r++)
+      for (size_t j = 0; j < d; j++) z[r * d + j] = c->h[(i0 + r) * d + j] - mu[c->y[i0 + r] * d + j];
+    ncd__syrk_ata(nb, d, 1.0 / (double)n, z, d, i0 ? 1.0 : 0.0, sw, d);
+  }
+  for (size_t q = 0; q < k; q++)
+    for (size_t j = 0; j < d; j++) mu[q * d + j] -= mg[j];
+  ncd__syrk_ata(k, d, 1.0 / (double)k, mu, d, 0.0, sb, d);
+  ncd__syev(d, sb, d, lam, 1); /* rows of sb: eigenvectors */
+  double cut = (double)(k > d ? k : d) * DBL_EPSILON * lam[d - 1], nc1 = 0;
+  ncd__gemm(NCD__NOTRANS, NCD__NOTRANS, d, d, d, 1.0, sb, d, sw, d, 0.0, t, d); /* V^T Sw */
+  for (size_t i = 0; i < d; i++) {
+    if (!(lam[i] > cut)) continue;
+    double v = 0;
+    for (size_t j = 0; j < d; j++) v += t[i * d + j] * sb[i * d + j];
+    nc1 += v / lam[i];
+  }
+  c->out[1] = nc1 / (double)k;
+  free(mu), free(mg), free(sw), free(sb), free(lam), free(z), free(t), free(cnt);
+}
+
+int main(void) {
+  ncd_bench_peak peak;
+  ncd_bench_get_peak(&peak);
+  ncd_bench_header("neural-collapse metrics (NC1 route, spec/metrics.md section 5)", &peak);
+  ctx c = {100000, 512, 10, NULL, NULL, NULL, {0}, 0, NULL, NULL, 1};
+  const char *q = getenv("NCD_BENCH_QUICK");
+  if (q && *q && *q != '0') c.n = 20000;
+  size_t n = c.n, d = c.d, k = c.k;
+  c.h = ncd_bench_randn(n * d, 11);
+  c.w = ncd_bench_randn(k * d, 12);
+  c.b = calloc(k, sizeof *c.b);
+  c.y = malloc(n * sizeof *c.y);
+  c.hf = malloc(n * d * sizeof *c.hf);
+  double *cen = ncd_bench_randn(k * d, 13);
+  for (size_t i = 0; i < n; i++) {
+    c.y[i] = (int32_t)((i * 7919) % k);
+    for (size_t j = 0; j < d; j++) c.h[i * d + j] += 2.0 * cen[c.y[i] * d + j];
+  }
+  for (size_t i = 0; i < n * d; i++) c.hf[i] = (float)c.h[i];
+  char size[64];
+  snprintf(size, sizeof size, "n=%zu d=%zu k=%zu", n, d, k);
+  double bytes = 8.0 * (double)n * (double)d;
+
+  double t_read = ncd_bench_best(two_reads, &c, 3, 10);
+  double t_ours = ncd_bench_best(ours, &c, 3, 10);
+  double nc1 = c.out[0];
+  double t_peer = ncd_bench_best(peer, &c, 2, 20);
+  double nc1_peer = c.out[1];
+  double t_f32 = ncd_bench_best(ours_f32, &c, 3, 10);
+  double nc1_f32 = c.out[0];
+  double t_acc2 = ncd_bench_best(acc_two_pass, &c, 2, 10);
+  double nc1_acc = c.out[0];
+  double t_acc1 = ncd_bench_best(acc_one_pass, &c, 1, 10);
+  c.nout = NCD_NC1_TRACE_RATIO;
+  double t_eleven = ncd_bench_best(ours, &c, 2, 10);
+  c.nout = 1;
+
+  double r = 2.0 * (double)n * (double)d * 9.0; /* GEMM flops at rank 9 */
+  ncd_bench_row("two streaming reads of h", size, t_read, 0, 2 * bytes, &peak);
+  ncd_bench_row("ncd_nc_metrics nout=1 (NC1)", size, t_ours, r, 2 * bytes, &peak);
+  ncd_bench_row("peer: SYRK + d x d pinv", size, t_peer, (double)n * (double)d * (double)(d + 1), bytes, &peak);
+  ncd_bench_row("ncd_nc_metrics_f32 nout=1", size, t_f32, r, bytes, &peak);
+  ncd_bench_row("acc two-pass, 10 batches", size, t_acc2, r, 2 * bytes, &peak);
+  ncd_bench_row("acc one-pass NCD_ACC_SCATTER", size, t_acc1, (double)n * d * (d + 1), bytes, &peak);
+  ncd_bench_row("ncd_nc_metrics nout=11 (NC1..ACC)", size, t_eleven, 0, 2 * bytes, &peak);
+  ncd_bench_ratio("peer route / ours (goal >= 20x)", t_ours, t_peer);
+  ncd_bench_ratio("two reads / ours (goal >= 0.5x)", t_ours, t_read);
+  ncd_bench_ratio("peer route / ours float32", t_f32, t_peer);
+  printf("  NC1: ours %.15g  peer %.15g  float32 %.15g  acc %.15g\n", nc1, nc1_peer, nc1_f32, nc1_acc);
+  printf("  relative difference ours vs peer: %.2e (sink %g)\n", fabs(nc1 - nc1_peer) / nc1, c.sink);
+  free(c.h), free(c.w), free(c.b), free(c.y), free(c.hf), free(cen);
+  return 0;
+}

@@ -1,0 +1,145 @@
+/*
+ * util.c - option and number parsing, error reporting and metric names shared
+ * by the ncdyn subcommands (cli.h).
+ */
+#include "ncdyn/cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ncdyn.h"
+
+int cli_error(int code, const char *cmd, const char *fmt, ...) {
+  fprintf(stderr, "ncdyn%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+  va_list ap;
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  return code;
+}
+
+int cli_status(const char *cmd, const char *what, int status) {
+  if (status == NCD_OK) return EXIT_OK;
+  return cli_error(EXIT_LIBRARY, cmd, "%s: %s (status %d)", what, ncd_strerror(status), status);
+}
+
+int cli_parse(int argc, char **argv, const cli_opt *opts, const char *cmd) {
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) return -1;
+    if (strncmp(a, "--", 2) != 0)
+      return cli_error(EXIT_USAGE, cmd, "unexpected argument '%s' (try --help)", a);
+    const char *eq = strchr(a, '=');
+    size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+    const cli_opt *o = NULL;
+    for (const cli_opt *p = opts; p->name; p++)
+      if (strlen(p->name) == len && strncmp(p->name, a + 2, len) == 0) o = p;
+    if (!o) return cli_error(EXIT_USAGE, cmd, "unknown option '%s' (try --help)", a);
+    if (o->flag) {
+      if (eq) return cli_error(EXIT_USAGE, cmd, "option --%s takes no value", o->name);
+      *o->flag = 1;
+    } else if (eq) {
+      *o->value = eq + 1;
+    } else {
+      if (i + 1 >= argc)
+        return cli_error(EXIT_USAGE, cmd, "option --%s needs a value", o->name);
+      *o->value = argv[++i];
+    }
+  }
+  return 0;
+}
+
+int cli_size(const char *cmd, const char *opt, const char *s, size_t min, size_t *out) {
+  char *end;
+  errno = 0;
+  while (*s == ' ') s++;
+  if (*s == '-' || *s == '\0')
+    return cli_error(EXIT_USAGE, cmd, "--%s: '%s' is not a non-negative integer", opt, s);
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno || *end || v > SIZE_MAX)
+    return cli_error(EXIT_USAGE, cmd, "--%s: '%s' is not an integer in range", opt, s);
+  if (v < min) return cli_error(EXIT_USAGE, cmd, "--%s: must be at least %zu", opt, min);
+  *out = (size_t)v;
+  return 0;
+}
+
+int cli_double(const char *cmd, const char *opt, const char *s, double *out) {
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (end == s || *end || !isfinite(v))
+    return cli_error(EXIT_USAGE, cmd, "--%s: '%s' is not a finite number", opt, s);
+  *out = v;
+  return 0;
+}
+
+int cli_doubles(const char *cmd, const char *opt, const char *s, double **out, size_t *count) {
+  *out = NULL;
+  *count = 0;
+  const char *c1 = strchr(s, ':');
+  if (c1) { /* A:B:COUNT, COUNT points including both ends */
+    char buf[256];
+    if (strlen(s) >= sizeof buf) return cli_error(EXIT_USAGE, cmd, "--%s: too long", opt);
+    strcpy(buf, s);
+    char *p1 = strchr(buf, ':'), *p2 = p1 ? strchr(p1 + 1, ':') : NULL;
+    if (!p2) return cli_error(EXIT_USAGE, cmd, "--%s: a range is START:STOP:COUNT", opt);
+    *p1 = *p2 = '\0';
+    double a = 0, b = 0;
+    size_t m;
+    if (cli_double(cmd, opt, buf, &a) || cli_double(cmd, opt, p1 + 1, &b) ||
+        cli_size(cmd, opt, p2 + 1, 1, &m))
+      return EXIT_USAGE;
+    if (m > 10000000) return cli_error(EXIT_USAGE, cmd, "--%s: at most 10^7 points", opt);
+    double *v = malloc(m * sizeof *v);
+    if (!v) return cli_error(EXIT_LIBRARY, cmd, "out of memory");
+    for (size_t i = 0; i < m; i++) v[i] = m == 1 ? a : a + (b - a) * (double)i / (double)(m - 1);
+    *out = v;
+    *count = m;
+    return 0;
+  }
+  size_t m = 1;
+  for (const char *p = s; *p; p++) m += *p == ',';
+  double *v = malloc(m * sizeof *v);
+  if (!v) return cli_error(EXIT_LIBRARY, cmd, "out of memory");
+  const char *p = s;
+  for (size_t i = 0; i < m; i++) {
+    const char *q = strchr(p, ',');
+    size_t l = q ? (size_t)(q - p) : strlen(p);
+    char tok[64];
+    if (l == 0 || l >= sizeof tok) {
+      free(v);
+      return cli_error(EXIT_USAGE, cmd, "--%s: '%s' is not a list of numbers", opt, s);
+    }
+    memcpy(tok, p, l);
+    tok[l] = '\0';
+    if (cli_double(cmd, opt, tok, &v[i])) {
+      free(v);
+      return EXIT_USAGE;
+    }
+    p = q ? q + 1 : p + l;
+  }
+  *out = v;
+  *count = m;
+  return 0;
+}
+
+const char *cli_metric_name(size_t i, char *buf, size_t cap) {
+  static const char *const names[CLI_METRIC_NAMES] = {
+      "nc1",           "nc2_equinorm_h",  "nc2_equinorm_w", "nc2_equiangle_h",
+      "nc2_maxangle_h", "nc2_etf_h",      "nc2_etf_w",      "nc3",
+      "nc3_duality",   "nc4",             "accuracy",       "nc1_trace_ratio",
+      "nc1_cdnv",      "nc1_pinv_rank",   "cosmargin_mean", "cosmargin_min",
+      "numrank_h",     "snr_min",         "snr_max"};
+  if (i < CLI_METRIC_NAMES) return names[i];
+  snprintf(buf, cap, "metric_%zu", i); /* metrics added to the library later */
+  return buf;
+}
+
+void cli_json_number(FILE *out, double v) {
+  if (isfinite(v)) fprintf(out, "%.17g", v);
+  else fputs("null", out);
+}
