@@ -127,8 +127,8 @@ START_TEST(accumulator_bad_input_leaves_state) {
     ck_assert_status(ncd_nc_acc_create(d, k, flags[f], NULL), NCD_EINVAL);
     ck_assert_status(ncd_nc_acc_create(SIZE_MAX, SIZE_MAX, flags[f], &o), NCD_EINVAL);
     ck_assert_ptr_null(o);
-    double w2[3 * 7];
-    memcpy(w2, w, sizeof w2);
+    double w2[3 * 7]; /* w is a guarded (k - 1) ld + d buffer: copy only that */
+    memcpy(w2, w, ((k - 1) * ld + d) * sizeof(double));
     w2[0] += 1;
     ck_assert_status(ncd_nc_acc_set_classifier(acc, w2, ld, b), NCD_EINVAL); /* different W */
     w2[0] = NAN;
