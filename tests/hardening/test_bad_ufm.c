@@ -177,10 +177,129 @@ START_TEST(ufm_bad_input) {
 }
 END_TEST
 
+/* the analysis calls on a UFM (jvp, curvature, smoothness) and the Gaussian
+ * initial state: every rejection leaves every parameter and statistic */
+typedef struct {
+  ncd_ufm *u;
+  size_t n, d, k;
+  const double *w;
+  size_t ldw;
+  const double *h;
+  size_t ldh;
+  const double *b, *dw;
+  size_t lddw;
+  const double *dh;
+  size_t lddh;
+  const double *db;
+  double *out;
+  size_t lda;
+  double sw, sh, sb;
+  int fn; /* 0 jvp, 1 curvature, 2 smoothness, 3 init_gaussian */
+} an_args;
+static int call_an(void *v) {
+  an_args *x = v;
+  switch (x->fn) {
+  case 0: return ncd_ufm_jvp(x->u, x->w, x->ldw, x->h, x->ldh, x->dw, x->lddw, x->dh, x->lddh, x->db, x->out, x->lda);
+  case 1: return ncd_ufm_curvature(x->u, x->w, x->ldw, x->h, x->ldh, x->b, x->dw, x->lddw, x->dh, x->lddh, x->db, x->out);
+  case 2: return ncd_ufm_smoothness(x->u, x->w, x->ldw, x->h, x->ldh, x->b, x->out);
+  default: {
+    /* writes w, h, b: into scratch copies of the right shape */
+    size_t lw = (x->k - 1) * x->ldw + x->d, lh = (x->n - 1) * x->ldh + x->d;
+    double *w = x->w ? malloc(lw * 8) : NULL, *h = x->h ? malloc(lh * 8) : NULL, b[8];
+    int st = ncd_ufm_init_gaussian(x->u, 9, x->sw, x->sh, x->sb, w, x->ldw, h, x->ldh, b);
+    free(w);
+    free(h);
+    return st;
+  }
+  }
+}
+static size_t an_state(void *v, unsigned char *buf, size_t cap) {
+  return ufm_state(((an_args *)v)->u, buf, cap);
+}
+#define AN(f) offsetof(an_args, f)
+#define AN_WH                                                  \
+  {BF_PTR, AN(u), BF_NONE, BF_NONE, BF_NONE, "u"},             \
+  {BF_PTR, AN(w), BF_NONE, BF_NONE, BF_NONE, "w"},             \
+  {BF_LD, AN(ldw), BF_NONE, AN(d), BF_NONE, "ldw"},            \
+  {BF_IN, AN(w), AN(k), AN(d), AN(ldw), "w"},                  \
+  {BF_PTR, AN(h), BF_NONE, BF_NONE, BF_NONE, "h"},             \
+  {BF_LD, AN(ldh), BF_NONE, AN(d), BF_NONE, "ldh"},            \
+  {BF_IN, AN(h), AN(n), AN(d), AN(ldh), "h"}
+#define AN_STEP                                                \
+  {BF_LD, AN(lddw), BF_NONE, AN(d), BF_NONE, "lddw"},          \
+  {BF_IN, AN(dw), AN(k), AN(d), AN(lddw), "dw"},               \
+  {BF_LD, AN(lddh), BF_NONE, AN(d), BF_NONE, "lddh"},          \
+  {BF_IN, AN(dh), AN(n), AN(d), AN(lddh), "dh"},               \
+  {BF_VEC, AN(db), BF_NONE, AN(k), BF_NONE, "db"},             \
+  {BF_PTR, AN(out), BF_NONE, BF_NONE, BF_NONE, "out"}
+static const ncd_bf_field jvp_fields[] = {AN_WH, AN_STEP,
+                                          {BF_LD, AN(lda), BF_NONE, AN(k), BF_NONE, "lda"}};
+static const ncd_bf_field curv_fields[] = {AN_WH, AN_STEP,
+                                           {BF_PTR, AN(dw), BF_NONE, BF_NONE, BF_NONE, "dw"},
+                                           {BF_PTR, AN(dh), BF_NONE, BF_NONE, BF_NONE, "dh"},
+                                           {BF_VEC, AN(b), BF_NONE, AN(k), BF_NONE, "b"}};
+static const ncd_bf_field smooth_fields[] = {AN_WH, {BF_VEC, AN(b), BF_NONE, AN(k), BF_NONE, "b"},
+                                             {BF_PTR, AN(out), BF_NONE, BF_NONE, BF_NONE, "lhat"}};
+static const ncd_bf_field gauss_fields[] = {
+    {BF_PTR, AN(u), BF_NONE, BF_NONE, BF_NONE, "u"},
+    {BF_PTR, AN(w), BF_NONE, BF_NONE, BF_NONE, "w"},
+    {BF_LD, AN(ldw), BF_NONE, AN(d), BF_NONE, "ldw"},
+    {BF_PTR, AN(h), BF_NONE, BF_NONE, BF_NONE, "h"},
+    {BF_LD, AN(ldh), BF_NONE, AN(d), BF_NONE, "ldh"},
+    {BF_SCALAR_NONNEG, AN(sw), BF_NONE, BF_NONE, BF_NONE, "sigma_w"},
+    {BF_SCALAR_NONNEG, AN(sh), BF_NONE, BF_NONE, BF_NONE, "sigma_h"},
+    {BF_SCALAR_NONNEG, AN(sb), BF_NONE, BF_NONE, BF_NONE, "sigma_b"},
+};
+
+START_TEST(ufm_analysis_bad_input) {
+  size_t n = 8, d = 3, k = 4, ld = 5;
+  int32_t y[8];
+  for (size_t i = 0; i < n; i++) y[i] = (int32_t)(i % k);
+  ncd_ufm *u = NULL;
+  ck_assert_status(ncd_ufm_create(n, d, k, y, &u), NCD_OK);
+  ck_assert_status(ncd_ufm_set(u, NCD_UFM_LAMBDA_W, 1e-3), NCD_OK);
+  ncd_test_rng r;
+  ncd_test_seed(&r, 5);
+  size_t lw = (k - 1) * ld + d, lh = (n - 1) * ld + d, la = (n - 1) * ld + k;
+  double *w = ncd_guard_doubles(NULL, lw), *h = ncd_guard_doubles(NULL, lh), *b = ncd_guard_doubles(NULL, k);
+  double *dw = ncd_guard_doubles(NULL, lw), *dh = ncd_guard_doubles(NULL, lh), *db = ncd_guard_doubles(NULL, k);
+  double *a = ncd_guard_doubles(NULL, la);
+  ncd_test_fill_normal(&r, w, k, d, ld);
+  ncd_test_fill_normal(&r, h, n, d, ld);
+  ncd_test_fill_normal(&r, b, 1, k, k);
+  ncd_test_fill_normal(&r, dw, k, d, ld);
+  ncd_test_fill_normal(&r, dh, n, d, ld);
+  ncd_test_fill_normal(&r, db, 1, k, k);
+  static const struct {
+    const char *name;
+    const ncd_bf_field *f;
+    size_t nf;
+  } t[] = {{"ncd_ufm_jvp", BF_FIELDS(jvp_fields)},
+           {"ncd_ufm_curvature", BF_FIELDS(curv_fields)},
+           {"ncd_ufm_smoothness", BF_FIELDS(smooth_fields)},
+           {"ncd_ufm_init_gaussian", BF_FIELDS(gauss_fields)}};
+  for (int loss = 0; loss < 2; loss++) {
+    ck_assert_status(ncd_ufm_set(u, NCD_UFM_LOSS, loss), NCD_OK);
+    for (int fn = 0; fn < 4; fn++) {
+      an_args v = {u, n, d, k, w, ld, h, ld, b, dw, ld, dh, ld, db, a, ld, 1.0, 0.5, 0.1, fn};
+      ncd_bf_spec s = {t[fn].name, sizeof v, t[fn].f, t[fn].nf, call_an, an_state};
+      ck_assert_int_gt(ncd_bf_run(&s, &v), 10);
+    }
+  }
+  /* jvp: the step blocks are optional */
+  ck_assert_status(ncd_ufm_jvp(u, w, ld, h, ld, NULL, 0, NULL, 0, NULL, a, ld), NCD_OK);
+  ncd_ufm_free(u);
+  ncd_guard_free_doubles(w, lw); ncd_guard_free_doubles(h, lh); ncd_guard_free_doubles(b, k);
+  ncd_guard_free_doubles(dw, lw); ncd_guard_free_doubles(dh, lh); ncd_guard_free_doubles(db, k);
+  ncd_guard_free_doubles(a, la);
+}
+END_TEST
+
 Suite *suite_hardening_bad_ufm(void) {
   Suite *s = suite_create("hardening_bad_ufm");
   TCase *tc = tcase_create("bad_ufm");
   tcase_add_test(tc, ufm_bad_input);
+  tcase_add_test(tc, ufm_analysis_bad_input);
   suite_add_tcase(s, tc);
   return s;
 }
