@@ -161,22 +161,27 @@ check: deps-check
 	$(MAKE) all
 	$(MAKE) check-suites
 	$(MAKE) check-layers check-exports check-header check-abi check-docs
+	$(MAKE) check-coverage
 	$(MAKE) check-examples
 	$(MAKE) check-python
 	$(MAKE) check-mpi
 	$(MAKE) check-asan
 	$(MAKE) check-valgrind
+	$(MAKE) tsan
 	@tests/scripts/summary.sh "$(BUILD)/summary.txt"
 
 check-full: deps-check
 	@rm -f $(BUILD)/summary.txt
 	$(MAKE) all
 	NCD_TEST_LEVEL=full $(MAKE) check-suites
-	$(MAKE) check-layers check-exports check-header check-abi check-docs check-examples
+	$(MAKE) check-layers check-exports check-header check-abi check-docs
+	$(MAKE) check-coverage
+	$(MAKE) check-examples
 	NCD_TEST_LEVEL=full $(MAKE) check-python
 	$(MAKE) check-mpi
 	NCD_TEST_LEVEL=full $(MAKE) check-asan
 	NCD_VALGRIND_ALL=1 $(MAKE) check-valgrind
+	NCD_TEST_LEVEL=full $(MAKE) tsan
 	@tests/scripts/summary.sh "$(BUILD)/summary.txt"
 
 # Sanitized build in its own tree: same sources, -fsanitize=address,undefined.
@@ -198,11 +203,14 @@ check-valgrind: $(TEST_BINS)
 check-layers:
 	@tests/scripts/check_layers.sh
 
-# ThreadSanitizer over the concurrency suite (8 threads, every module).
+# ThreadSanitizer over the concurrency suite (8 threads, every module). LAPACK's
+# own libblas.so.3 is taken from the serial BLIS too (LD_LIBRARY_PATH), so no
+# libgomp is loaded at all.
 tsan:
 	@tests/scripts/deps.sh libblis4-serial
 	$(MAKE) BUILD=$(BUILD)/tsan LIBOUT=$(BUILD)/tsan/lib SAN=tsan OPT=-O1 $(BUILD)/tsan/tests/hardening
 	@CK_FORK=no CK_RUN_SUITE=hardening_threads TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	  LD_LIBRARY_PATH=$(BLIS_SERIAL_DIR)$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH} \
 	  tests/scripts/run_suites.sh "$(BUILD)/summary.txt" tsan "" $(BUILD)/tsan/tests/hardening
 
 check-coverage: all
