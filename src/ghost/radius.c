@@ -74,7 +74,11 @@ NCD_API int ncd_ghost_radius_exact_ex(size_t n, size_t k, const double *z, size_
     if (lb >= best) continue;
     if (best < INFINITY) { /* no zero inside the best radius: skip (one contour) */
       double R = best * row.delta * (1.0 - 1e-12);
-      if (row.m >= 3 && R > lb * row.delta && ncd__ghost_count_zeros(&row, R) == 0) continue;
+      /* a contour of radius R takes about R steps (slopes span 1): past the
+       * work cap skip the test (always valid) instead of running into it */
+      if (row.m >= 3 && R > lb * row.delta && R < (double)NCD__GHOST_MAX_STEPS &&
+          ncd__ghost_count_zeros(&row, R) == 0)
+        continue;
     }
     int st = ncd__ghost_row_exact(&row, &r, gi);
     if (st != NCD_OK) { /* a contour beyond the work cap: *rho untouched */
