@@ -45,7 +45,7 @@ MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 # Reference LAPACK, linked deliberately (the alternatives system may point
 # liblapack.so.3 at OpenBLAS): its directory is both -L and the runpath.
 LAPACK_DIR ?= $(firstword $(wildcard /usr/lib/$(MULTIARCH)/lapack) /usr/lib)
-DEP_LIBS  := -lblis -L$(LAPACK_DIR) -Wl,-rpath,$(LAPACK_DIR) -llapack -lm
+DEP_LIBS  = -lblis -L$(LAPACK_DIR) -Wl,-rpath,$(LAPACK_DIR) -llapack -lm
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -pthread)
 
 BUILD ?= build
@@ -53,8 +53,14 @@ LIBOUT ?= lib
 SAN ?=
 OPT ?= -O2
 WARN := -Wall -Wextra -Wpedantic -Werror
+# SAN=1 (or asan): AddressSanitizer + UBSan; SAN=tsan: ThreadSanitizer, linked
+# with Debian's serial BLIS (the OpenMP one's libgomp is not built for TSan).
 SAN_ON := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-SANFLAGS := $(if $(SAN),$(SAN_ON))
+SANFLAGS := $(if $(filter tsan,$(SAN)),-fsanitize=thread,$(if $(SAN),$(SAN_ON)))
+BLIS_SERIAL_DIR := /usr/lib/$(MULTIARCH)/blis-serial
+ifeq ($(SAN),tsan)
+DEP_LIBS := -L$(BLIS_SERIAL_DIR) -Wl,-rpath,$(BLIS_SERIAL_DIR) -l:libblis.so.4 -L$(LAPACK_DIR) -Wl,-rpath,$(LAPACK_DIR) -llapack -lm
+endif
 CPPFLAGS_LIB := -Iinclude -Isrc -DNCD_BUILDING_LIBRARY -D_DEFAULT_SOURCE
 CFLAGS_LIB := -std=c11 $(OPT) -g -fPIC -fvisibility=hidden -ffp-contract=off $(WARN) $(SANFLAGS) -MMD -MP
 CFLAGS_TEST := -std=c11 $(OPT) -g -ffp-contract=off $(WARN) $(SANFLAGS) -MMD -MP -D_DEFAULT_SOURCE
@@ -89,7 +95,7 @@ export PYTHON
 export OMPI_ALLOW_RUN_AS_ROOT ?= 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM ?= 1
 
-.PHONY: docs tool check-python all deps deps-check run check check-full check-suites check-asan check-valgrind \
+.PHONY: docs tsan check-coverage tool check-python all deps deps-check run check check-full check-suites check-asan check-valgrind \
         check-layers check-exports check-abi check-header check-examples check-docs \
         abi-baseline bench examples install uninstall clean help
 
@@ -156,22 +162,27 @@ check: deps-check
 	$(MAKE) all
 	$(MAKE) check-suites
 	$(MAKE) check-layers check-exports check-header check-abi check-docs
+	$(MAKE) check-coverage
 	$(MAKE) check-examples
 	$(MAKE) check-python
 	$(MAKE) check-mpi
 	$(MAKE) check-asan
 	$(MAKE) check-valgrind
+	$(MAKE) tsan
 	@tests/scripts/summary.sh "$(BUILD)/summary.txt"
 
 check-full: deps-check
 	@rm -f $(BUILD)/summary.txt
 	$(MAKE) all
 	NCD_TEST_LEVEL=full $(MAKE) check-suites
-	$(MAKE) check-layers check-exports check-header check-abi check-docs check-examples
+	$(MAKE) check-layers check-exports check-header check-abi check-docs
+	$(MAKE) check-coverage
+	$(MAKE) check-examples
 	NCD_TEST_LEVEL=full $(MAKE) check-python
 	$(MAKE) check-mpi
 	NCD_TEST_LEVEL=full $(MAKE) check-asan
 	NCD_VALGRIND_ALL=1 $(MAKE) check-valgrind
+	NCD_TEST_LEVEL=full $(MAKE) tsan
 	@tests/scripts/summary.sh "$(BUILD)/summary.txt"
 
 # Sanitized build in its own tree: same sources, -fsanitize=address,undefined.
@@ -192,6 +203,19 @@ check-valgrind: $(TEST_BINS)
 
 check-layers:
 	@tests/scripts/check_layers.sh
+
+# ThreadSanitizer over the concurrency suite (8 threads, every module). LAPACK's
+# own libblas.so.3 is taken from the serial BLIS too (LD_LIBRARY_PATH), so no
+# libgomp is loaded at all.
+tsan:
+	@tests/scripts/deps.sh libblis4-serial
+	$(MAKE) BUILD=$(BUILD)/tsan LIBOUT=$(BUILD)/tsan/lib SAN=tsan OPT=-O1 $(BUILD)/tsan/tests/hardening
+	@CK_FORK=no CK_RUN_SUITE=hardening_threads TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	  LD_LIBRARY_PATH=$(BLIS_SERIAL_DIR)$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH} \
+	  tests/scripts/run_suites.sh "$(BUILD)/summary.txt" tsan "" $(BUILD)/tsan/tests/hardening
+
+check-coverage: all
+	@tests/scripts/check_coverage.sh $(SO_REAL)
 
 check-exports: all
 	@tests/scripts/check_exports.sh $(SO_REAL)

@@ -548,8 +548,13 @@ NCD_API int ncd_ghost_radius_bound_f32(size_t n, size_t k, const float *a, size_
  * pi/Delta_i and the tilt bound. Overflow-safe for logits of any finite size.
  * Relative accuracy 1e-9 where the nearest zero is simple; always >= the
  * bound of ncd_ghost_radius_bound; +INFINITY when every spread is 0.
+ * Logits so far apart that the zero-counting contour would be unaffordable
+ * (|z| ~ 1e300) are certified by the two-term far-field zero meeting the tilt
+ * bound; a contour count past a fixed work cap (200000 steps) gives
+ * NCD_ENOCONV instead of running on (never a hang).
  * Returns NCD_OK, NCD_EINVAL (NULL, n = 0, k < 2, ld too small, overflowing
- * sizes), NCD_ENONFINITE (NaN/Inf in z or a), NCD_ENOMEM.
+ * sizes), NCD_ENONFINITE (NaN/Inf in z or a), NCD_ENOMEM, NCD_ENOCONV (work
+ * cap; *rho untouched).
  */
 NCD_API int ncd_ghost_radius_exact(size_t n, size_t k, const double *z, size_t ldz,
                                    const double *a, size_t lda, double *rho);

@@ -19,6 +19,8 @@ static int check_features(size_t n, size_t d, size_t k, const double *h, const f
   NCD_TRY(ncd__check_matrix(h ? (const void *)h : (const void *)hf, n, d, ldh,
                             h ? sizeof(double) : sizeof(float)));
   if (k < 2) return NCD_EINVAL;
+  /* the k x d class means must be addressable (k = SIZE_MAX: EINVAL, not ENOMEM) */
+  NCD_TRY(ncd__check_matrix(h ? (const void *)h : (const void *)hf, k, d, d, sizeof(double)));
   NCD_TRY(ncd__check_labels(y, n, k));
   size_t *cnt = ncd__calloc(k, sizeof(size_t));
   if (!cnt) return NCD_ENOMEM;

@@ -29,10 +29,12 @@ static void spectral(double cc, size_t m, const double *omega, size_t stride,
   out[3] = any ? inv : INFINITY;
 }
 
+/* NaN/Inf first (NCD_ENONFINITE, also for -Inf), then a negative omega */
 static int check_omegas(size_t m, const double *omega) {
+  NCD_TRY(ncd__scan_finite_vec(omega, m));
   for (size_t j = 0; j < m; j++)
     if (omega[j] < 0.0) return NCD_EINVAL;
-  return ncd__scan_finite_vec(omega, m);
+  return NCD_OK;
 }
 
 NCD_API int ncd_cpath_spectral(size_t c, size_t m, const double *omega, double out[4]) {

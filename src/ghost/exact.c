@@ -116,7 +116,12 @@ long ncd__ghost_count_zeros(const ncd__ghost_row *r, double R) {
    * the fast phase of the dominant term is exact, only H_J is unwrapped. */
   double th = 0.0, h = M_PI / 32, total = 0.0;
   int graze = 0;
+  long steps = 0;
   while (th < M_PI) {
+    /* the step cap keeps each step under ~1.5 rad of relative turn, so a
+     * contour of radius R needs ~R / 1.5 steps per unit of slope spread that
+     * matters: give up (not a count) past NCD__GHOST_MAX_STEPS */
+    if (++steps > NCD__GHOST_MAX_STEPS) return -2;
     if (h > M_PI - th) h = M_PI - th;
     double x = R * cos(th), best = -INFINITY;
     size_t J = 0;
@@ -157,7 +162,7 @@ static long count_nudged(const ncd__ghost_row *r, double *R) {
   double e = 1e-14;
   for (int t = 0; t < 8; t++) {
     long n = ncd__ghost_count_zeros(r, *R);
-    if (n >= 0) return n;
+    if (n >= 0 || n == -2) return n;
     *R *= 1.0 + e;
     e *= 10.0;
   }
@@ -197,6 +202,38 @@ static void try_pair(const ncd__ghost_row *r, size_t j, size_t k, double *best, 
       }
     }
   }
+}
+
+/* Far-field certificate (logits so far apart that contours are unaffordable,
+ * e.g. |l| ~ 1e300): at the crossing u of adjacent envelope lines p < q
+ * (dc = c_q - c_p) the two-term sum T_p + T_q = T_p (1 - e^{dc (s - s0)})
+ * vanishes at s0 = u + i pi / dc. If every other term stays below e^-40 of
+ * T_p for |Re s - u| <= rr = 1e-6 / dc, Rouche on the disk |s - s0| <= rr
+ * (|T_p + T_q| >= ~1e-6 |T_p| > sum of the others there) puts a zero of G in
+ * that disk. Returns min |s0| + rr over such crossings (an upper bound on the
+ * radius, s units) with *g = that s0; +INFINITY when no crossing qualifies. */
+static double far_upper(const ncd__ghost_row *r, size_t h, double g[2]) {
+  double best = INFINITY;
+  for (size_t i = 0; i + 1 < h; i++) {
+    size_t p = r->hull[i], q = r->hull[i + 1];
+    double dc = r->c[q] - r->c[p], u = (r->l[p] - r->l[q]) / dc, rr = 1e-6 / dc;
+    if (!(dc > 0.0) || !isfinite(u) || !isfinite(rr)) continue;
+    int ok = 1;
+    for (size_t j = 0; j < r->m && ok; j++) {
+      if (j == p || j == q) continue;
+      for (int sg = -1; sg <= 1; sg += 2) {
+        double x = u + sg * rr;
+        if (!(r->l[j] - r->l[p] + (r->c[j] - r->c[p]) * x < -40.0)) ok = 0;
+      }
+    }
+    double m = hypot(u, M_PI / dc) + rr;
+    if (ok && m < best) {
+      best = m;
+      g[0] = u;
+      g[1] = M_PI / dc;
+    }
+  }
+  return best;
 }
 
 /* locate the zero near the circle |s| = R: Newton from the 4 deepest local
@@ -263,6 +300,18 @@ int ncd__ghost_row_exact(const ncd__ghost_row *r, double *rho, double *ghost) {
   double L = ncd__ghost_row_tilt(r) * r->delta; /* >= pi, s units */
   double U = INFINITY;
   size_t h = envelope(r);
+  /* huge logits: the far-field zero already meets the tilt lower bound to
+   * 1e-10 relative, no contour needed (and none would be affordable) */
+  double Uf = far_upper(r, h, gs);
+  if (Uf - L <= 1e-10 * L) {
+    *rho = fmax(L, fmin(Uf, hypot(gs[0], gs[1]))) / r->delta;
+    if (ghost) {
+      ghost[0] = gs[0] / r->delta;
+      ghost[1] = gs[1] / r->delta;
+    }
+    return NCD_OK;
+  }
+  gs[0] = gs[1] = NAN;
   if (r->m <= 8) {
     for (size_t j = 0; j < r->m; j++)
       for (size_t k = j + 1; k < r->m; k++) try_pair(r, j, k, &U, gs);
@@ -272,6 +321,7 @@ int ncd__ghost_row_exact(const ncd__ghost_row *r, double *rho, double *ghost) {
   if (U < INFINITY) {
     double Rc = U * (1.0 - 1e-10);
     long n = Rc > L ? count_nudged(r, &Rc) : 0;
+    if (n == -2) return NCD_ENOCONV;
     if (n == 0) {
       *rho = fmax(U, L) / r->delta;
       if (ghost) {
@@ -289,6 +339,7 @@ int ncd__ghost_row_exact(const ncd__ghost_row *r, double *rho, double *ghost) {
     for (int t = 0; t < 200; t++) {
       double R = hi;
       long n = count_nudged(r, &R);
+      if (n == -2) return NCD_ENOCONV;
       if (n > 0) break;
       lo = hi;
       hi *= 2.0;
@@ -298,7 +349,9 @@ int ncd__ghost_row_exact(const ncd__ghost_row *r, double *rho, double *ghost) {
   for (int it = 0; it < 200 && hi - lo > 1e-13 * hi; it++) {
     if (hi - lo < 1e-3 * hi && it % 4 == 0 && locate(r, hi, root)) {
       double m = hypot(root[0], root[1]), Rc = m * (1.0 - 1e-10);
-      if (m >= lo && count_nudged(r, &Rc) == 0) {
+      long n = m >= lo ? count_nudged(r, &Rc) : 1;
+      if (n == -2) return NCD_ENOCONV;
+      if (n == 0) {
         res = m;
         break;
       }
@@ -306,6 +359,7 @@ int ncd__ghost_row_exact(const ncd__ghost_row *r, double *rho, double *ghost) {
     }
     double R = 0.5 * (lo + hi);
     long n = count_nudged(r, &R);
+    if (n == -2) return NCD_ENOCONV;
     if (n > 0) hi = R;
     else lo = R;
   }

@@ -46,12 +46,17 @@ double ncd__ghost_tilt_unmerged(ncd__ghost_row *r, size_t k, const double *z,
                                 const double *a, double sz, double sa);
 
 /* Exact radius of spec 2.6 in units of t. ghost (optional) receives the
- * nearest zero with Im > 0 (re, im). Returns NCD_OK or NCD_ENOMEM. */
+ * nearest zero with Im > 0 (re, im). Returns NCD_OK, or NCD_ENOCONV when a
+ * contour count needed would exceed NCD__GHOST_MAX_STEPS (*rho untouched). */
 int ncd__ghost_row_exact(const ncd__ghost_row *r, double *rho, double *ghost);
+
+/* Work cap of one contour count (steps of the argument principle). */
+#define NCD__GHOST_MAX_STEPS 200000L
 
 /* Number of zeros of G(s) = sum_j exp(l_j + c_j s) inside |s| < R (from the
  * argument principle on the upper semicircle, spec 2.6 step 6). Returns -1
- * when the contour grazes a zero (|G| < 1e-12 sum |terms|). */
+ * when the contour grazes a zero (|G| < 1e-12 sum |terms|), -2 when the
+ * contour would need more than NCD__GHOST_MAX_STEPS steps. */
 long ncd__ghost_count_zeros(const ncd__ghost_row *r, double R);
 
 #endif

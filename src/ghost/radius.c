@@ -74,9 +74,18 @@ NCD_API int ncd_ghost_radius_exact_ex(size_t n, size_t k, const double *z, size_
     if (lb >= best) continue;
     if (best < INFINITY) { /* no zero inside the best radius: skip (one contour) */
       double R = best * row.delta * (1.0 - 1e-12);
-      if (row.m >= 3 && R > lb * row.delta && ncd__ghost_count_zeros(&row, R) == 0) continue;
+      /* a contour of radius R takes about R steps (slopes span 1): past the
+       * work cap skip the test (always valid) instead of running into it */
+      if (row.m >= 3 && R > lb * row.delta && R < (double)NCD__GHOST_MAX_STEPS &&
+          ncd__ghost_count_zeros(&row, R) == 0)
+        continue;
     }
-    ncd__ghost_row_exact(&row, &r, gi);
+    int st = ncd__ghost_row_exact(&row, &r, gi);
+    if (st != NCD_OK) { /* a contour beyond the work cap: *rho untouched */
+      ncd__ghost_row_free(&row);
+      ncd__free(keys);
+      return st;
+    }
     if (r < best || (r == best && i < arg)) {
       best = r;
       arg = i;
@@ -128,9 +137,11 @@ NCD_API int ncd_ghost_rho_exact(size_t k, const double *z, const double *a, doub
   ncd__ghost_row row;
   NCD_TRY(ncd__ghost_row_alloc(&row, k));
   ncd__ghost_row_set(&row, k, z, a, 1.0, 1.0);
-  double g[2];
-  ncd__ghost_row_exact(&row, rho, g);
+  double g[2], r;
+  int st = ncd__ghost_row_exact(&row, &r, g);
   ncd__ghost_row_free(&row);
+  if (st != NCD_OK) return st;
+  *rho = r;
   if (ghost) {
     ghost[0] = g[0];
     ghost[1] = g[1];

@@ -109,6 +109,9 @@ void ncd__gf_modulus(uint64_t p, unsigned m, uint64_t *c) {
 static uint64_t gf_square(const uint64_t *a, const uint64_t *c, uint64_t p,
                           unsigned m) {
   uint64_t prod[2 * GF_MAXM];
+  /* callers have 2 <= m <= GF_MAXM; the guard also tells the compiler so
+   * (gcc's -Wstringop-overflow under -fsanitize=thread -O1 assumed m = 0) */
+  if (m < 1 || m > GF_MAXM) return 0;
   memset(prod, 0, (2 * m - 1) * sizeof *prod);
   for (unsigned i = 0; i < m; i++)
     for (unsigned j = 0; j < m; j++) prod[i + j] = (prod[i + j] + a[i] * a[j] % p) % p;

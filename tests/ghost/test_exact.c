@@ -236,6 +236,83 @@ START_TEST(huge_logits) {
 }
 END_TEST
 
+/* "tropical" radius of one sample in t units, brute force in long double:
+ * the least |t| where two terms tie and are at least every other term */
+static long double tropical(size_t k, const double *z, const double *a) {
+  long double best = INFINITY;
+  for (size_t j = 0; j < k; j++)
+    for (size_t q = j + 1; q < k; q++) {
+      if (a[j] == a[q]) continue;
+      long double t = -((long double)z[j] - z[q]) / ((long double)a[j] - a[q]);
+      long double top = z[j] + a[j] * t;
+      int ok = 1;
+      for (size_t i = 0; i < k; i++)
+        if (z[i] + a[i] * t > top * (1 + 1e-15L * (top > 0 ? 1 : -1)) + 1e-300L) ok = 0;
+      if (ok && fabsl(t) < best) best = fabsl(t);
+    }
+  return best;
+}
+
+START_TEST(huge_far_field) {
+  /* regression (issue #10): n = 5, k = 4, z = normals * 1e300, a = normals *
+   * 1e150 hung in the contour count (R ~ 1e300 in s units, step cap ~1e-300).
+   * At that scale every zero sits on a crossing of two envelope lines with
+   * the other terms below e^-40: the radius is the tropical one, |u| with
+   * u = -(z_j - z_q)/(a_j - a_q) for the nearest crossing (imaginary part
+   * pi/|a_j - a_q| ~ 1e-150 is 1e-300 relative). rtol 1e-12: the tropical
+   * value is computed independently in long double; the code's error is the
+   * 1e-14 bracket of the tilt bound plus rounding of z (1e-16). */
+  size_t n = 5, k = 4, ld = 6;
+  double z[30], a[30], rho = -1, rb, rt, g[2];
+  size_t am = 99;
+  ncd_test_rng r;
+  ncd_test_seed(&r, 8);
+  ncd_test_fill_normal(&r, z, n, k, ld);
+  ncd_test_fill_normal(&r, a, n, k, ld);
+  for (size_t i = 0; i < 30; i++) {
+    z[i] *= 1e300;
+    a[i] *= 1e150;
+  }
+  ck_assert_status(ncd_ghost_radius_bound(n, k, a, ld, &rb, NULL), NCD_OK);
+  ck_assert_status(ncd_ghost_radius_tilt(n, k, z, ld, a, ld, &rt, NULL), NCD_OK);
+  ck_assert_status(ncd_ghost_radius_exact_ex(n, k, z, ld, a, ld, 1.0, &rho, &am, g), NCD_OK);
+  long double trop = INFINITY;
+  size_t targ = 0;
+  for (size_t i = 0; i < n; i++) {
+    long double t = tropical(k, z + i * ld, a + i * ld);
+    if (t < trop) trop = t, targ = i;
+  }
+  ck_assert(!isnan(rho) && rho >= rb && rho >= rt);
+  ck_assert_close(rho, (double)trop, 1e-12, 0);
+  ck_assert_uint_eq(am, targ);
+  ck_assert_close(hypot(g[0], g[1]), rho, 1e-12, 0);
+  /* one sample, each row: same route through ncd_ghost_rho_exact */
+  for (size_t i = 0; i < n; i++) {
+    double r1 = -1;
+    ck_assert_status(ncd_ghost_rho_exact(k, z + i * ld, a + i * ld, &r1, NULL), NCD_OK);
+    ck_assert_close(r1, (double)tropical(k, z + i * ld, a + i * ld), 1e-12, 0);
+  }
+}
+END_TEST
+
+START_TEST(never_hangs) {
+  /* three lines meeting at one far point (s ~ 2e200): no two-term far field,
+   * Newton cannot resolve |G| there, and a contour would need ~1e200 steps.
+   * Contract: no hang; NCD_OK with an accurate radius (nearest zero at
+   * u + i 2 pi / 3 relative to the triple point, |t| = hypot(1e200, ..)), or
+   * NCD_ENOCONV with *rho untouched. The same shape at 1e5 is resolved:
+   * 1 + 2 cosh w = 0 at w = 2 pi i / 3, rtol 1e-12. */
+  double z[3] = {1e200, 0, -1e200}, a[3] = {-1, 0, 1}, rho = -7;
+  int st = ncd_ghost_rho_exact(3, z, a, &rho, NULL);
+  ck_assert(st == NCD_OK || st == NCD_ENOCONV);
+  if (st == NCD_OK) ck_assert_close(rho, 1e200, 1e-12, 0);
+  else ck_assert(rho == -7);
+  double z2[3] = {1e5, 0, -1e5};
+  ck_assert_status(ncd_ghost_rho_exact(3, z2, a, &rho, NULL), NCD_OK);
+  ck_assert_close(rho, hypot(1e5, 2 * M_PI / 3), 1e-12, 0);
+}
+END_TEST
+
 START_TEST(batch_and_temperature) {
   ncd_test_rng r;
   ncd_test_seed(&r, 41);
@@ -385,6 +462,8 @@ Suite *suite_ghost_exact(void) {
   tcase_add_test(tc, winding_numbers);
   tcase_add_test(tc, invariances);
   tcase_add_test(tc, huge_logits);
+  tcase_add_test(tc, huge_far_field);
+  tcase_add_test(tc, never_hangs);
   tcase_add_test(tc, batch_and_temperature);
   tcase_add_test(tc, taylor_root_test);
   tcase_add_test(tc, bad_input);
