@@ -163,20 +163,19 @@ static void decide(const ncd__ncf *f, const double *o, size_t ncols, size_t nb,
   }
 }
 
-void ncd__ncf_score(const ncd__ncf *f, const double *blk, size_t ld, size_t nb,
-                    const int32_t *y, size_t i0, unsigned what, ncd__ncsums *s,
-                    double *work) {
+/* Row i of the block: float64 in place or float32 (converted per element). */
+#define ROW(i) (b64 ? b64 + (i) * ld : NULL), (b64 ? NULL : b32 + (i) * ld)
+
+void ncd__ncf_score(const ncd__ncf *f, const double *b64, const float *b32, size_t ld,
+                    size_t nb, const int32_t *y, size_t i0, unsigned what,
+                    ncd__ncsums *s, double *work) {
   size_t d = f->d, k = f->k, r = f->r;
   double *x = work, *o = work + nb * d;
   if (what & (NCD__SC_NC1 | NCD__SC_Q)) {
     for (size_t i = 0; i < nb; i++) {
-      const double *row = blk + i * ld, *mc = f->m + (size_t)y[i] * d;
-      double *xr = x + i * d, t = 0.0;
-      for (size_t j = 0; j < d; j++) xr[j] = (row[j] - f->ref[j]) - mc[j];
-      if (s->q) {
-        for (size_t j = 0; j < d; j++) t += xr[j] * xr[j];
-        s->q[y[i]] += t;
-      }
+      double *xr = x + i * d;
+      ncd__row_centre(d, ROW(i), f->ref, f->m + (size_t)y[i] * d, xr);
+      if (s->q) s->q[y[i]] += ncd__row_sumsq(d, xr);
     }
     if ((what & NCD__SC_NC1) && r) {
       /* (X P)^T = P^T X^T (r x nb): the tiny P is the packed "A" side, which
@@ -191,13 +190,9 @@ void ncd__ncf_score(const ncd__ncf *f, const double *blk, size_t ld, size_t nb,
     double *xn = o + nb * 3 * k;
     size_t ncols = (what & NCD__SC_CM) ? 3 * k : 2 * k;
     for (size_t i = 0; i < nb; i++) {
-      const double *row = blk + i * ld;
-      double *xr = x + i * d, t = 0.0;
-      for (size_t j = 0; j < d; j++) {
-        xr[j] = (row[j] - f->ref[j]) - f->mg[j];
-        t += xr[j] * xr[j];
-      }
-      xn[i] = sqrt(t);
+      double *xr = x + i * d;
+      ncd__row_centre(d, ROW(i), f->ref, f->mg, xr);
+      xn[i] = sqrt(ncd__row_sumsq(d, xr));
     }
     ncd__gemm(NCD__NOTRANS, NCD__TRANS, nb, ncols, d, 1.0, x, d, f->score, d, 0.0, o, ncols);
     decide(f, o, ncols, nb, y, xn, i0, what, s);
