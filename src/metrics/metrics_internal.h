@@ -26,6 +26,8 @@ typedef struct ncd__ncf {
   double *mg, *mbar;     /* owned: centre - ref (d), Mbar (k x d)        */
   double *s;             /* owned: p singular values of Mbar, descending */
   double *proj;          /* owned: d x r (ld r), V_r S_r^{-1} (M-7)       */
+  double *ptail;         /* owned: column r-1 of proj (d) when r = MR q + 1
+                            (BLIS dgemm tile height MR), else NULL        */
   const double *w;       /* borrowed classifier (k x d, ldw) or NULL     */
   size_t ldw;
   const double *b;       /* borrowed bias (k) or NULL (zero bias)        */
