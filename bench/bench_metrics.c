@@ -6,6 +6,10 @@
  * eigendecomposition, trace) on the same BLIS, and against two streaming reads
  * of the features measured in the same run. Also: float32 input, the streaming
  * accumulator (two passes), the one-pass state, and the full metric set.
+ * The physical limit of the route on this machine is printed beside them:
+ * pass 1 is one read, pass 2 at least 2 n d r flops at the measured dgemm
+ * peak (section 5: at r = 9 that is 2.25 flop per byte, so below about
+ * 2.25 x the read bandwidth in GF/s the route is compute bound).
  * Figures are noisy on a shared machine.
  */
 #include <float.h>
@@ -147,6 +151,15 @@ int main(void) {
   ncd_bench_ratio("peer route / ours (goal >= 20x)", t_ours, t_peer);
   ncd_bench_ratio("two reads / ours (goal >= 0.5x)", t_ours, t_read);
   ncd_bench_ratio("peer route / ours float32", t_f32, t_peer);
+  ncd_bench_ratio("peer route / acc two-pass", t_acc2, t_peer);
+  /* the limit: one read (pass 1) + the projection flops at the dgemm peak */
+  double t_bound = 0.5 * t_read + r / (peak.gemm_gflops * 1e9);
+  printf("  limit of the two-pass route here: %.1f ms = one read %.1f ms + 2ndr = %.2f GF at "
+         "dgemm peak %.1f GF/s (%.1f ms)\n", 1e3 * t_bound, 0.5e3 * t_read, r * 1e-9,
+         peak.gemm_gflops, 1e3 * r / (peak.gemm_gflops * 1e9));
+  ncd_bench_ratio("two reads / limit (best reachable)", t_bound, t_read);
+  ncd_bench_ratio("peer route / limit (best reachable)", t_bound, t_peer);
+  ncd_bench_ratio("limit / ours (fraction of the limit)", t_ours, t_bound);
   printf("  NC1: ours %.15g  peer %.15g  float32 %.15g  acc %.15g\n", nc1, nc1_peer, nc1_f32, nc1_acc);
   printf("  relative difference ours vs peer: %.2e (sink %g)\n", fabs(nc1 - nc1_peer) / nc1, c.sink);
   free(c.h), free(c.w), free(c.b), free(c.y), free(c.hf), free(cen);

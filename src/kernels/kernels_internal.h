@@ -127,6 +127,9 @@ double ncd__sym_norm1(size_t n, const double *a, size_t lda);
 
 
 /* ---- additions for the metrics layer (src/kernels/metrics_kernels.c) ---- */
+/* Rows per micro-tile (MR) of BLIS's dgemm kernel in the running context:
+ * GEMMs whose row count is MR q + 1 pad the last row to a whole tile. */
+size_t ncd__dgemm_mr(void);
 
 /* ---- end metrics additions ---- */
 

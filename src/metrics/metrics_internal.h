@@ -26,6 +26,8 @@ typedef struct ncd__ncf {
   double *mg, *mbar;     /* owned: centre - ref (d), Mbar (k x d)        */
   double *s;             /* owned: p singular values of Mbar, descending */
   double *proj;          /* owned: d x r (ld r), V_r S_r^{-1} (M-7)       */
+  double *ptail;         /* owned: column r-1 of proj (d) when r = MR q + 1
+                            (BLIS dgemm tile height MR), else NULL        */
   const double *w;       /* borrowed classifier (k x d, ldw) or NULL     */
   size_t ldw;
   const double *b;       /* borrowed bias (k) or NULL (zero bias)        */
@@ -61,11 +63,12 @@ enum {
 };
 /* Workspace in doubles for blocks of nb rows. */
 size_t ncd__ncf_work(const ncd__ncf *f, size_t nb);
-/* Score rows [i0, i0 + nb) (blk with leading dimension ld, labels y of those
- * rows) into s. */
-void ncd__ncf_score(const ncd__ncf *f, const double *blk, size_t ld, size_t nb,
-                    const int32_t *y, size_t i0, unsigned what, ncd__ncsums *s,
-                    double *work);
+/* Score rows [i0, i0 + nb) (b64 float64 or b32 float32, the other NULL, with
+ * leading dimension ld; labels y of those rows) into s. Float32 rows are
+ * converted while centring (no block copy). */
+void ncd__ncf_score(const ncd__ncf *f, const double *b64, const float *b32, size_t ld,
+                    size_t nb, const int32_t *y, size_t i0, unsigned what,
+                    ncd__ncsums *s, double *work);
 /* Correct-count of a block against (w, b) with logits (h - ref) W^T + (W ref + b)
  * (pass-1 accuracy of the accumulator). work: nb * (d + k) + k doubles. */
 uint64_t ncd__nc_count_correct(size_t d, size_t k, const double *ref, const double *w,

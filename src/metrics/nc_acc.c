@@ -158,9 +158,11 @@ static int update_pass2(ncd_nc_acc *acc, ncd__rowsrc *src, const int32_t *y) {
   double *work = ncd__malloc_array(ncd__ncf_work(f, src->block_rows), sizeof(double));
   if (!work) return NCD_ENOMEM;
   for (size_t i0 = 0; i0 < src->rows; i0 += src->block_rows) {
-    size_t nb = src->rows - i0 < src->block_rows ? src->rows - i0 : src->block_rows, ld;
-    const double *blk = ncd__rowsrc_block(src, i0, nb, &ld);
-    ncd__ncf_score(f, blk, ld, nb, y + i0, i0, what, &acc->s2, work);
+    size_t nb = src->rows - i0 < src->block_rows ? src->rows - i0 : src->block_rows;
+    const double *r64;
+    const float *r32;
+    ncd__rowsrc_row(src, i0, &r64, &r32);
+    ncd__ncf_score(f, r64, r32, src->ld, nb, y + i0, i0, what, &acc->s2, work);
   }
   ncd__free(work);
   return NCD_OK;

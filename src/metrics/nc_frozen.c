@@ -17,6 +17,7 @@ void ncd__ncf_free(ncd__ncf *f) {
   ncd__free(f->mbar);
   ncd__free(f->s);
   ncd__free(f->proj);
+  ncd__free(f->ptail);
   ncd__free(f->score);
   ncd__free(f->bias);
   ncd__free(f->mbn);
@@ -48,6 +49,15 @@ static int factor(ncd__ncf *f, const ncd__ncopt *opt) {
   }
   for (size_t j = 0; j < d; j++)
     for (size_t i = 0; i < r; i++) f->proj[j * r + i] = vt[i * d + j] / f->s[i];
+  size_t mr = ncd__dgemm_mr();
+  if (mr > 1 && r > mr && r % mr == 1) { /* contiguous copy of the last column */
+    f->ptail = ncd__malloc_array(d, sizeof(double));
+    if (!f->ptail) {
+      st = NCD_ENOMEM;
+      goto done;
+    }
+    for (size_t j = 0; j < d; j++) f->ptail[j] = f->proj[j * r + r - 1];
+  }
 done:
   ncd__free(a);
   ncd__free(vt);
@@ -163,25 +173,28 @@ static void decide(const ncd__ncf *f, const double *o, size_t ncols, size_t nb,
   }
 }
 
-void ncd__ncf_score(const ncd__ncf *f, const double *blk, size_t ld, size_t nb,
-                    const int32_t *y, size_t i0, unsigned what, ncd__ncsums *s,
-                    double *work) {
+/* Row i of the block: float64 in place or float32 (converted per element). */
+#define ROW(i) (b64 ? b64 + (i) * ld : NULL), (b64 ? NULL : b32 + (i) * ld)
+
+void ncd__ncf_score(const ncd__ncf *f, const double *b64, const float *b32, size_t ld,
+                    size_t nb, const int32_t *y, size_t i0, unsigned what,
+                    ncd__ncsums *s, double *work) {
   size_t d = f->d, k = f->k, r = f->r;
   double *x = work, *o = work + nb * d;
   if (what & (NCD__SC_NC1 | NCD__SC_Q)) {
     for (size_t i = 0; i < nb; i++) {
-      const double *row = blk + i * ld, *mc = f->m + (size_t)y[i] * d;
-      double *xr = x + i * d, t = 0.0;
-      for (size_t j = 0; j < d; j++) xr[j] = (row[j] - f->ref[j]) - mc[j];
-      if (s->q) {
-        for (size_t j = 0; j < d; j++) t += xr[j] * xr[j];
-        s->q[y[i]] += t;
-      }
+      double *xr = x + i * d;
+      ncd__row_centre(d, ROW(i), f->ref, f->m + (size_t)y[i] * d, xr);
+      if (s->q) s->q[y[i]] += ncd__row_sumsq(d, xr);
     }
     if ((what & NCD__SC_NC1) && r) {
       /* (X P)^T = P^T X^T (r x nb): the tiny P is the packed "A" side, which
-       * suits BLIS's micro-tiles better than nb x r for r = k - 1 ~ 9 */
-      ncd__gemm(NCD__TRANS, NCD__TRANS, r, nb, d, 1.0, f->proj, r, x, d, 0.0, o, nb);
+       * suits BLIS's micro-tiles better than nb x r for r = k - 1 ~ 9 (section
+       * 5). When r = MR q + 1 the last direction goes through a GEMV: a GEMM
+       * of r rows would cost as much as one of MR (q + 1) rows. */
+      size_t rg = f->ptail ? r - 1 : r;
+      ncd__gemm(NCD__TRANS, NCD__TRANS, rg, nb, d, 1.0, f->proj, r, x, d, 0.0, o, nb);
+      if (f->ptail) ncd__gemv(NCD__NOTRANS, nb, d, 1.0, x, d, f->ptail, 0.0, o + rg * nb);
       double t = 0.0;
       for (size_t i = 0; i < nb * r; i++) t += o[i] * o[i];
       s->nc1 += t;
@@ -191,13 +204,9 @@ void ncd__ncf_score(const ncd__ncf *f, const double *blk, size_t ld, size_t nb,
     double *xn = o + nb * 3 * k;
     size_t ncols = (what & NCD__SC_CM) ? 3 * k : 2 * k;
     for (size_t i = 0; i < nb; i++) {
-      const double *row = blk + i * ld;
-      double *xr = x + i * d, t = 0.0;
-      for (size_t j = 0; j < d; j++) {
-        xr[j] = (row[j] - f->ref[j]) - f->mg[j];
-        t += xr[j] * xr[j];
-      }
-      xn[i] = sqrt(t);
+      double *xr = x + i * d;
+      ncd__row_centre(d, ROW(i), f->ref, f->mg, xr);
+      xn[i] = sqrt(ncd__row_sumsq(d, xr));
     }
     ncd__gemm(NCD__NOTRANS, NCD__TRANS, nb, ncols, d, 1.0, x, d, f->score, d, 0.0, o, ncols);
     decide(f, o, ncols, nb, y, xn, i0, what, s);

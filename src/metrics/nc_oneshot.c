@@ -137,9 +137,11 @@ static int compute(const in *a, double *out, size_t nout, req *rq) {
   if (what & NCD__SC_Q) sums.q = q;
   if (what)
     for (size_t i0 = 0; i0 < n; i0 += src.block_rows) {
-      size_t nb = n - i0 < src.block_rows ? n - i0 : src.block_rows, ld;
-      const double *blk = ncd__rowsrc_block(&src, i0, nb, &ld);
-      ncd__ncf_score(&f, blk, ld, nb, a->y + i0, i0, what, &sums, work);
+      size_t nb = n - i0 < src.block_rows ? n - i0 : src.block_rows;
+      const double *r64;
+      const float *r32;
+      ncd__rowsrc_row(&src, i0, &r64, &r32);
+      ncd__ncf_score(&f, r64, r32, a->ldh, nb, a->y + i0, i0, what, &sums, work);
     }
   ncd__ncparts pt = {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NULL, NULL};
   double dn = (double)n;

@@ -50,20 +50,15 @@ int ncd__cstats_means(ncd__cstats *s, ncd__rowsrc *src, const int32_t *y) {
     return NCD_ENOMEM;
   }
   memset(s->count, 0, k * sizeof(size_t));
-  for (size_t i0 = 0; i0 < n; i0 += src->block_rows) {
-    size_t nb = n - i0 < src->block_rows ? n - i0 : src->block_rows, ld;
-    const double *blk = ncd__rowsrc_block(src, i0, nb, &ld);
-    if (i0 == 0) memcpy(s->ref, blk, d * sizeof(double));
-    for (size_t r = 0; r < nb; r++) {
-      size_t c = (size_t)y[i0 + r];
-      const double *row = blk + r * ld;
-      double *rc = first + c * d, *tc = sum + c * d;
-      if (s->count[c]++ == 0) {
-        memcpy(rc, row, d * sizeof(double));
-        continue;
-      }
-      for (size_t j = 0; j < d; j++) tc[j] += row[j] - rc[j];
-    }
+  /* rows are read in place (float32 converted per element, no block copy) */
+  for (size_t i = 0; i < n; i++) {
+    size_t c = (size_t)y[i];
+    const double *r64;
+    const float *r32;
+    ncd__rowsrc_row(src, i, &r64, &r32);
+    if (i == 0) ncd__row_load(d, r64, r32, s->ref);
+    if (s->count[c]++ == 0) ncd__row_load(d, r64, r32, first + c * d);
+    else ncd__row_add_diff(d, r64, r32, first + c * d, sum + c * d);
   }
   s->n = n;
   memset(s->mg, 0, d * sizeof(double));

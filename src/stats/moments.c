@@ -70,7 +70,7 @@ static double two_sum(double a, double b, double *err) {
  * t_c = T_c / n_c. h_i - r_c is a difference of two rows of the same class
  * (exact when they are within a factor 2: Sterbenz), so z keeps the spread's
  * own precision even when the means are 1e10 times larger (4b table). */
-static void centre_block(ncd__cmom *b, const double *blk, size_t ld, size_t nb,
+static void centre_block(ncd__cmom *b, const ncd__rowsrc *src, size_t i0, size_t nb,
                          const int32_t *y, const double *first, const double *t,
                          double *z, size_t *pos) {
   size_t d = b->d, k = b->k;
@@ -81,13 +81,12 @@ static void centre_block(ncd__cmom *b, const double *blk, size_t ld, size_t nb,
   }
   for (size_t r = 0; r < nb; r++) {
     size_t c = (size_t)y[r], at = b->sc ? pos[c]++ : r;
-    const double *row = blk + r * ld, *rc = first + c * d, *tc = t + c * d;
-    double *zr = z + at * d, qq = 0.0;
-    for (size_t j = 0; j < d; j++) {
-      zr[j] = (row[j] - rc[j]) - tc[j];
-      qq += zr[j] * zr[j];
-    }
-    b->q[c] += qq;
+    const double *r64;
+    const float *r32;
+    double *zr = z + at * d;
+    ncd__rowsrc_row(src, i0 + r, &r64, &r32);
+    ncd__row_centre(d, r64, r32, first + c * d, t + c * d, zr);
+    b->q[c] += ncd__row_sumsq(d, zr);
   }
 }
 
@@ -105,20 +104,17 @@ int ncd__cmom_batch(ncd__cmom *b, const double *ref, ncd__rowsrc *src, const int
     return NCD_ENOMEM;
   }
   memset(b->count, 0, k * sizeof(size_t));
-  for (size_t i0 = 0; i0 < n; i0 += bs) {
-    size_t nb = n - i0 < bs ? n - i0 : bs, ld;
-    const double *blk = ncd__rowsrc_block(src, i0, nb, &ld);
-    if (i0 == 0) memcpy(b->ref, ref ? ref : blk, d * sizeof(double));
-    for (size_t r = 0; r < nb; r++) {
-      size_t c = (size_t)y[i0 + r];
-      const double *row = blk + r * ld;
-      double *rc = first + c * d, *tc = sum + c * d;
-      if (b->count[c]++ == 0) {
-        memcpy(rc, row, d * sizeof(double));
-        continue;
-      }
-      for (size_t j = 0; j < d; j++) tc[j] += row[j] - rc[j];
+  for (size_t i = 0; i < n; i++) { /* rows in place, float32 converted per element */
+    size_t c = (size_t)y[i];
+    const double *r64;
+    const float *r32;
+    ncd__rowsrc_row(src, i, &r64, &r32);
+    if (i == 0) {
+      if (ref) memcpy(b->ref, ref, d * sizeof(double));
+      else ncd__row_load(d, r64, r32, b->ref);
     }
+    if (b->count[c]++ == 0) ncd__row_load(d, r64, r32, first + c * d);
+    else ncd__row_add_diff(d, r64, r32, first + c * d, sum + c * d);
   }
   b->n = n;
   for (size_t c = 0; c < k; c++) {
@@ -136,9 +132,8 @@ int ncd__cmom_batch(ncd__cmom *b, const double *ref, ncd__rowsrc *src, const int
   }
   memset(b->q, 0, k * sizeof(double));
   for (size_t i0 = 0; i0 < n; i0 += bs) {
-    size_t nb = n - i0 < bs ? n - i0 : bs, ld;
-    const double *blk = ncd__rowsrc_block(src, i0, nb, &ld);
-    centre_block(b, blk, ld, nb, y + i0, first, sum, z, pos);
+    size_t nb = n - i0 < bs ? n - i0 : bs;
+    centre_block(b, src, i0, nb, y + i0, first, sum, z, pos);
     double beta = i0 == 0 ? 0.0 : 1.0;
     if (b->s) ncd__syrk_ata(nb, d, 1.0, z, d, beta, b->s, d);
     if (b->sc) /* pos[c] is now the end of class c's rows, pos[c-1] its start */

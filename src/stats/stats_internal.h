@@ -116,4 +116,24 @@ void ncd__centre_means(size_t d, size_t k, const size_t *count, const double *m,
 int ncd__cstats_class_scatter(const ncd__cstats *s, ncd__rowsrc *src, const int32_t *y,
                               size_t c, double *sc, size_t lds);
 
+/* ---- per-row loops (rowops.c): a row is float64 (r64) or float32 (r32, the
+ * other NULL), converted element by element, so passes over float32 input
+ * need no block copy. Same arithmetic per element as the plain loops. ---- */
+/* out = row as doubles (d) */
+void ncd__row_load(size_t d, const double *r64, const float *r32, double *out);
+/* acc += row - base (class sums against a per-class shift, M-9) */
+void ncd__row_add_diff(size_t d, const double *r64, const float *r32, const double *base,
+                       double *acc);
+/* out = (row - ref) - v (M-9 centring, formed first: identical rows give 0) */
+void ncd__row_centre(size_t d, const double *r64, const float *r32, const double *ref,
+                     const double *v, double *out);
+/* sum of x_j^2 (four interleaved partial sums) */
+double ncd__row_sumsq(size_t d, const double *x);
+/* Row i of a row source, without conversion: *r64 or *r32 set, the other NULL. */
+static inline void ncd__rowsrc_row(const ncd__rowsrc *s, size_t i, const double **r64,
+                                   const float **r32) {
+  *r64 = s->f64 ? s->f64 + i * s->ld : NULL;
+  *r32 = s->f64 ? NULL : s->f32 + i * s->ld;
+}
+
 #endif /* NCD_STATS_INTERNAL_H */

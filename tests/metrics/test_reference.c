@@ -296,6 +296,7 @@ START_TEST(random_shapes) {
       {40, 30, 4},  /* n - k < d: SNR NaN */
       {50, 1, 3},   /* d = 1 */
       {30, 2, 2},   /* k = 2 */
+      {200, 16, 10}, /* r = 9 = 2 MR + 1 (MR = 4 here): GEMM of 8 rows + GEMV */
   };
   for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++)
     for (int unb = 0; unb < 2; unb++)
