@@ -686,6 +686,16 @@ typedef enum ncd_metric {
   NCD_NUMRANK_H,      /**< mean over classes of ||H_c||_*^2 / ||H_c||_F^2                   */
   NCD_SNR_MIN,        /**< smallest of the min(k-1, d) largest singular values of           */
   NCD_SNR_MAX,        /**<   Sigma_W^{-1/2} Mbar^T, and the largest (NaN if Sigma_W singular) */
+  /* appended by the peer-parity layer (spec/metrics-peers.md section 11; docs/peers.md) */
+  NCD_NC1_WEAK,       /**< tr Sigma_W / (tr Sigma_W + tr Sigma_B) = t/(1+t), t the trace ratio (P-3) */
+  NCD_UNC3_VAR,       /**< variance (divisor K-1) over classes of w_c . mbar_c (P-7)       */
+  NCD_GNC2_DIST_VAR,  /**< population variance over pairs of ||u_c - u_c'||, u_c = mbar_c/||mbar_c|| (P-5) */
+  NCD_GNC2_LOG_MEAN,  /**< mean over pairs of log(1 / ||u_c - u_c'||) (P-5)                 */
+  NCD_GNC2_LOG_VAR,   /**< population variance over pairs of log(1 / ||u_c - u_c'||) (P-5)  */
+  NCD_CENTROID_COS,   /**< mean over pairs of cos(mu_c, mu_c'), raw (uncentred) means (P-13) */
+  NCD_NC4_CLASSAVG,   /**< (1/K) sum_c fraction of class c with argmax(W h + b) != NCC (P-8) */
+  NCD_SILHOUETTE_COS, /**< mean cosine silhouette of the samples (Rousseeuw; P-16)          */
+  NCD_ERANK,          /**< effective rank (Roy-Vetterli) of the sample-centred features (P-14) */
   NCD_METRIC_COUNT    /**< grows as metrics are added; never reorder the ones above      */
 } ncd_metric;
 
@@ -741,7 +751,10 @@ typedef struct ncd_nc_options {
   /** 0 (default): mu_G is the mean of all samples (Papyan et al., api.md);
    *  1: mu_G is the unweighted mean of the class means, as rhubarbwu/
    *  neural-collapse and the Han-Papyan-Donoho notebook compute it (equal for
-   *  balanced classes). Affects every metric that uses Mbar or mu_G. */
+   *  balanced classes); 2: mu_G = 0, the raw means (MONAI, rhubarbwu without
+   *  m_G). The values are those of enum ncd_centre. Affects every metric that
+   *  uses Mbar or mu_G (not NCD_CENTROID_COS, NCD_NC4_CLASSAVG,
+   *  NCD_SILHOUETTE_COS, NCD_ERANK, which have fixed centres). */
   int unweighted_centre;
 } ncd_nc_options;
 
@@ -925,6 +938,106 @@ NCD_API int ncd_nc_acc_save(const ncd_nc_acc *acc, void *buf, size_t cap, size_t
  * on success.
  */
 NCD_API int ncd_nc_acc_load(const void *buf, size_t len, ncd_nc_acc **acc);
+
+/*
+ * Peer parity (spec/metrics-peers.md; docs/peers.md maps every function of
+ * rhubarbwu/neural-collapse, felixsh/nc-toolbox and MONAI's
+ * EmbeddingCollapseMetric to the call here that reproduces it).
+ */
+
+/** Centre c0 of the class means (P-1), the value of
+ *  ncd_nc_options.unweighted_centre: the sample mean (api.md default), the
+ *  unweighted mean of the class means (rhubarbwu), or 0 (raw means, MONAI). */
+typedef enum ncd_centre {
+  NCD_CENTRE_SAMPLE = 0, /**< c0 = (1/n) sum_i h_i                 */
+  NCD_CENTRE_CLASS = 1,  /**< c0 = (1/K) sum_c mu_c                */
+  NCD_CENTRE_NONE = 2    /**< c0 = 0                               */
+} ncd_centre;
+
+/**
+ * ncd_nc_metrics_ex computing only the metrics whose bit (1 << metric) is set
+ * in select; the other out[i] are NaN. The work follows the selection: NC1 and
+ * the cosine margins need the second pass, NCD_NUMRANK_H k d x d
+ * eigenproblems, NCD_SNR_* and NCD_ERANK a SYRK (O(n d^2)) and O(d^3),
+ * NCD_SILHOUETTE_COS two O(n d k) passes; the pair statistics (indices 12,
+ * 19 to 24) cost O(k^2 d) beyond the pass over h they share. select = 0
+ * computes nothing (out all NaN). Statuses as ncd_nc_metrics_ex.
+ */
+NCD_API int ncd_nc_metrics_select(size_t n, size_t d, size_t k, const double *h,
+                                  size_t ldh, const int32_t *y, const double *w,
+                                  size_t ldw, const double *b, const ncd_nc_options *opt,
+                                  uint64_t select, double *out, size_t nout);
+
+/** Pair statistics of ncd_nc_pairs: x_cc' over the pairs c < c' in row order
+ *  (numpy triu_indices order), spec/metrics-peers.md P-4 to P-6. */
+typedef enum ncd_pair {
+  NCD_PAIR_CDNV = 0,      /**< (v_c + v_c') / (2 ||mu_c - mu_c'||^(2p)), v_c = q_c / n_c (rhubarbwu) */
+  NCD_PAIR_CDNV_UNBIASED, /**< same with v_c = q_c / (n_c - 1) (nc-toolbox)               */
+  NCD_PAIR_DIST,          /**< ||u_c - u_c'||, u_c = mbar_c / ||mbar_c||                   */
+  NCD_PAIR_LOG,           /**< p log ||u_c - u_c'|| (p = -1: log kernel of GNC2)           */
+  NCD_PAIR_RIESZ,         /**< sgn(p) ||u_c - u_c'||^(-p), sgn(0) = +1 (rhubarbwu: p = d - 2) */
+  NCD_PAIR_LOGNORM_DIFF,  /**< log||mbar_c|| - log||mbar_c'|| (nc-toolbox nc2_equinormness)   */
+  NCD_PAIR_COS_SHIFTED,   /**< cos(mbar_c, mbar_c') + 1/(K-1) (nc2_equiangularity)          */
+  NCD_PAIR_WCOS_UPPER     /**< cos(w_c, mbar_c') (nc-toolbox unc3_uniform_duality)          */
+} ncd_pair;
+
+/**
+ * One pair statistic (enum ncd_pair) of features h (n x d, ldh) with labels y
+ * in [0, k) and, for NCD_PAIR_WCOS_UPPER only, the classifier w (k x d, ldw;
+ * otherwise it may be NULL). Centred means mbar_c = mu_c - c0 with the centre
+ * given (the CDNV pairs use mu_c - mu_c' and ignore it); p is the distance
+ * exponent (CDNV, default 1), the log factor e (LOG) or the Riesz exponent s
+ * (RIESZ), ignored otherwise. Outputs (each may be NULL): *mean and *var (the
+ * population variance; nc-toolbox's "cov" reduction is sqrt(var)/mean) over the
+ * P = k(k-1)/2 pairs, vals the P values in row order. Division by zero gives
+ * +Inf (CDNV, LOG, RIESZ at a zero distance) or NaN (a zero mbar_c or w_c;
+ * n_c = 1 with NCD_PAIR_CDNV_UNBIASED); a mean containing +Inf has var NaN.
+ * Statuses: NCD_EINVAL (as ncd_nc_metrics; also an unknown which or centre, p
+ * not finite, w NULL for NCD_PAIR_WCOS_UPPER), NCD_ENONFINITE, NCD_ENOMEM.
+ */
+NCD_API int ncd_nc_pairs(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                         const int32_t *y, const double *w, size_t ldw, ncd_centre centre,
+                         ncd_pair which, double p, double *mean, double *var, double *vals);
+
+/**
+ * Effective rank (Roy and Vetterli 2007; spec P-14): erank(X) = exp(-sum_i
+ * pi_i log pi_i), pi_i = sigma_i / sum sigma over the singular values of X.
+ * *erank (may be NULL) is that of the sample-centred features H - 1 mu_G^T
+ * (NCD_ERANK); erank_class (k values, may be NULL) that of each class block
+ * H_(c) - 1 mu_c^T (NaN for n_c < 2 or an all-equal block). sigma_i are the
+ * square roots of the scatter's eigenvalues, those at or below
+ * d * DBL_EPSILON * lambda_max set to 0 (spec P-14). MONAI's
+ * effective_rank_score is 1 - erank / min(n - 1, d). Cost O(n d^2 + d^3) (per
+ * class: k times). Statuses: NCD_EINVAL (as ncd_nc_metrics), NCD_ENONFINITE,
+ * NCD_ENOMEM, NCD_ENOCONV.
+ */
+NCD_API int ncd_nc_erank(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                         const int32_t *y, double *erank, double *erank_class);
+
+/**
+ * Cosine silhouette (Rousseeuw 1987, distance 1 - cos; spec P-16) by the
+ * O(n d k) route through the class sums of the normalised rows: per_sample (n
+ * values, may be NULL) s_i = (b_i - a_i) / max(a_i, b_i) (0 for a singleton
+ * class), *mean (may be NULL) their mean = NCD_SILHOUETTE_COS, equal to
+ * sklearn's silhouette_score(metric="cosine"); a zero row has distance 1 to
+ * everything. MONAI's separation is (1 - mean)/2. Statuses: NCD_EINVAL (as
+ * ncd_nc_metrics), NCD_ENONFINITE, NCD_ENOMEM.
+ */
+NCD_API int ncd_nc_silhouette_cos(size_t n, size_t d, size_t k, const double *h,
+                                  size_t ldh, const int32_t *y, double *mean,
+                                  double *per_sample);
+
+/**
+ * Linear CKA (Kornblith et al. 2019; spec P-15) of paired representations x
+ * (n x d1, ldx) and z (n x d2, ldz), rows paired:
+ * ||Xc^T Zc||_F^2 / (||Xc^T Xc||_F ||Zc^T Zc||_F), Xc, Zc column-centred, in
+ * the feature-space form (O(n (d1 + d2)^2): column means, then the centred
+ * co-moments by row blocks, never an n x n Gram). NaN if either representation is constant. Equals
+ * MONAI's domain_shift for equal n. Statuses: NCD_EINVAL (NULL, n < 2, a
+ * dimension 0, ld too small, cka NULL), NCD_ENONFINITE, NCD_ENOMEM.
+ */
+NCD_API int ncd_linear_cka(size_t n, size_t d1, const double *x, size_t ldx, size_t d2,
+                           const double *z, size_t ldz, double *cka);
 
 /* ==== end section 6 ======================================================== */
 

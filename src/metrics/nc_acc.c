@@ -270,7 +270,7 @@ int ncd__nc_acc_freeze(ncd_nc_acc *a) {
     ncd__free(n2c);
     return st;
   }
-  ncd__ncsums z = {0, n2c, 0.0, 0, 0, 0.0, 2.0, NULL, NULL};
+  ncd__ncsums z = {0, n2c, 0.0, 0, 0, 0.0, 2.0, NULL, NULL, NULL};
   a->s2 = z;
   a->pass2 = 1;
   return NCD_OK;
