@@ -1039,6 +1039,37 @@ NCD_API int ncd_nc_silhouette_cos(size_t n, size_t d, size_t k, const double *h,
 NCD_API int ncd_linear_cka(size_t n, size_t d1, const double *x, size_t ldx, size_t d2,
                            const double *z, size_t ldz, double *cka);
 
+/**
+ * Agreement of the classifier with the nearest-mean rule against class means
+ * m (k x d, ldm) given by the caller (spec P-8, rhubarbwu clf_ncc_agreement):
+ * samples h (n x d, ldh) with labels y in [0, k) (classes may be missing, e.g.
+ * held-out data scored against training means), w (k x d, ldw, required), b
+ * (k, NULL: no bias). lin_i = argmax_c w_c . h_i + b_c, ncc_i = argmin_c
+ * ||h_i - m_c||^2 (centred scores, ties to the lowest index); a_c the fraction
+ * of class c with lin_i = ncc_i (0 for a class without samples). Outputs (any
+ * may be NULL, not all): *weighted = sum_c n_c a_c / n, *classavg = (1/k)
+ * sum_c a_c, per_class = a (k values). With m = the data's class means and b =
+ * NULL, weighted = 1 - NCD_NC4 and classavg = 1 - NCD_NC4_CLASSAVG. Statuses:
+ * NCD_EINVAL (NULL, sizes, ld, labels), NCD_ENONFINITE, NCD_ENOMEM.
+ */
+NCD_API int ncd_nc_agreement(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                             const int32_t *y, const double *m, size_t ldm, const double *w,
+                             size_t ldw, const double *b, double *weighted, double *classavg,
+                             double *per_class);
+
+/**
+ * OOD orthogonality deviation NC5 (spec P-9, rhubarbwu orthogonality_deviation;
+ * Ammar et al. 2024): (1/k) sum_c |cos(mu_c - c0, g - c0)| with g the mean of
+ * the n_ood out-of-distribution features h_ood (n_ood x d, ldo) and c0 the
+ * centre given (rhubarbwu's README call is NCD_CENTRE_NONE; NCD_CENTRE_SAMPLE
+ * is the translation-invariant variant). NaN if g = c0 or some mu_c = c0.
+ * Statuses: NCD_EINVAL (as ncd_nc_metrics; also h_ood NULL, n_ood = 0, ldo < d,
+ * out NULL, unknown centre), NCD_ENONFINITE, NCD_ENOMEM.
+ */
+NCD_API int ncd_nc_ood_orthodev(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                                const int32_t *y, size_t n_ood, const double *h_ood,
+                                size_t ldo, ncd_centre centre, double *out);
+
 /* ==== end section 6 ======================================================== */
 
 

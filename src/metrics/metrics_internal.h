@@ -144,6 +144,11 @@ int ncd__peers_check(size_t n, size_t d, size_t k, const void *h, size_t ldh, si
                      const int32_t *y);
 /* Effective rank of a d x d scatter s (destroyed) from its eigenvalues. */
 int ncd__peers_erank_scatter(size_t d, double *s, double *erank);
+/* Effective rank of the sample-centred data from the within-class scatter sw
+ * (d x d, both triangles, not divided by n; overwritten) and the class means m
+ * (k x d, relative to any point) with counts: S_T = S_W + Mbar^T diag(n_c) Mbar. */
+int ncd__peers_erank_total(size_t d, size_t k, const size_t *count, const double *m,
+                           double *sw, double *erank);
 /* Global and per-class effective ranks (either may be NULL) from pass-1 class
  * statistics and the rows. */
 int ncd__peers_erank(const ncd__cstats *st, ncd__rowsrc *src, const int32_t *y,

@@ -93,25 +93,33 @@ int ncd__peers_erank_scatter(size_t d, double *s, double *erank) {
   return st;
 }
 
+int ncd__peers_erank_total(size_t d, size_t k, const size_t *count, const double *m,
+                           double *sw, double *erank) {
+  double *mb = ncd__malloc_array(k, d * sizeof(double));
+  double *mg = ncd__malloc_array(d, sizeof(double));
+  int st = mb && mg ? NCD_OK : NCD_ENOMEM;
+  if (st == NCD_OK) { /* S_T = S_W + Mbar^T diag(n_c) Mbar (M-3, centre S) */
+    ncd__centre_means(d, k, count, m, 0, mg, mb);
+    for (size_t c = 0; c < k; c++) {
+      double r = sqrt((double)count[c]);
+      for (size_t j = 0; j < d; j++) mb[c * d + j] *= r;
+    }
+    ncd__syrk_ata(k, d, 1.0, mb, d, 1.0, sw, d);
+    st = ncd__peers_erank_scatter(d, sw, erank);
+  }
+  ncd__free(mb);
+  ncd__free(mg);
+  return st;
+}
+
 int ncd__peers_erank(const ncd__cstats *s, ncd__rowsrc *src, const int32_t *y,
                      double *erank, double *erank_class) {
   size_t d = s->d, k = s->k;
   double *sc = ncd__malloc_array(d, d * sizeof(double));
-  double *mb = ncd__malloc_array(k, d * sizeof(double));
-  double *mg = ncd__malloc_array(d, sizeof(double));
-  int st = sc && mb && mg ? NCD_OK : NCD_ENOMEM;
+  int st = sc ? NCD_OK : NCD_ENOMEM;
   if (st == NCD_OK && erank) {
-    /* S_T = S_W + Mbar^T diag(n_c) Mbar (M-3, centre S) */
     st = ncd__cstats_scatter(s, src, y, sc, d, NULL);
-    if (st == NCD_OK) {
-      ncd__centre_means(d, k, s->count, s->m, 0, mg, mb);
-      for (size_t c = 0; c < k; c++) {
-        double r = sqrt((double)s->count[c]);
-        for (size_t j = 0; j < d; j++) mb[c * d + j] *= r;
-      }
-      ncd__syrk_ata(k, d, 1.0, mb, d, 1.0, sc, d);
-      st = ncd__peers_erank_scatter(d, sc, erank);
-    }
+    if (st == NCD_OK) st = ncd__peers_erank_total(d, k, s->count, s->m, sc, erank);
   }
   for (size_t c = 0; erank_class && c < k && st == NCD_OK; c++) {
     erank_class[c] = NAN;
@@ -120,8 +128,6 @@ int ncd__peers_erank(const ncd__cstats *s, ncd__rowsrc *src, const int32_t *y,
     if (st == NCD_OK) st = ncd__peers_erank_scatter(d, sc, erank_class + c);
   }
   ncd__free(sc);
-  ncd__free(mb);
-  ncd__free(mg);
   return st;
 }
 

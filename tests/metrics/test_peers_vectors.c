@@ -313,9 +313,22 @@ START_TEST(streaming) {
     for (int i = NCD_NC1_WEAK; i <= NCD_CENTROID_COS; i++)
       ck_assert_msg(ncd_test_close(got[i], want[i], 1e-12, 1e-14), "centre %d metric %d: %.17g vs %.17g",
                     cen, i, got[i], want[i]);
+    ck_assert(isnan(got[NCD_ERANK]) && isnan(got[NCD_SILHOUETTE_COS])); /* no scatter */
     ncd_nc_acc_free(a);
     ncd_nc_acc_free(b);
   }
+  /* ERANK streams with NCD_ACC_SCATTER (S_T = S_W + Mbar^T diag(n_c) Mbar), any split */
+  ncd_nc_acc *a, *b;
+  ck_assert_status(ncd_nc_acc_create(PD, PK, NCD_ACC_SCATTER, &a), NCD_OK);
+  ck_assert_status(ncd_nc_acc_create(PD, PK, NCD_ACC_SCATTER, &b), NCD_OK);
+  ck_assert_status(ncd_nc_acc_update(a, 7, PH + 17 * PD, PD, PY + 17), NCD_OK);
+  ck_assert_status(ncd_nc_acc_update(b, 17, PH, PD, PY), NCD_OK);
+  ck_assert_status(ncd_nc_acc_merge(a, b), NCD_OK);
+  double got[NCD_METRIC_COUNT];
+  ck_assert_status(ncd_nc_acc_metrics(a, got, NCD_METRIC_COUNT), NCD_OK);
+  ck_assert_close(got[NCD_ERANK], 4.1712849122162972, 1e-12, 0);
+  ncd_nc_acc_free(a);
+  ncd_nc_acc_free(b);
 }
 END_TEST
 
