@@ -1070,6 +1070,52 @@ NCD_API int ncd_nc_ood_orthodev(size_t n, size_t d, size_t k, const double *h, s
                                 const int32_t *y, size_t n_ood, const double *h_ood,
                                 size_t ldo, ncd_centre centre, double *out);
 
+/**
+ * Principal directions of features h (n x d, ldh; spec P-12, nc-toolbox
+ * principal_decomp): p receives r = min(n, d) rows (ldp >= d), row j the j-th
+ * right singular vector of H (centre = 0) or of H - 1 hbar^T (centre = 1),
+ * multiplied by the sign of its largest-|.| entry (first index on ties); s (r
+ * values, may be NULL) the singular values, descending; mean (d values, may be
+ * NULL) hbar when centred. Computed from the eigenvectors of the d x d Gram
+ * (never a copy of h): rows for repeated or zero singular values are not
+ * unique. Statuses: NCD_EINVAL (NULL h or p, n or d = 0, ld too small, centre
+ * not 0 or 1), NCD_ENONFINITE, NCD_ENOMEM, NCD_ENOCONV.
+ */
+NCD_API int ncd_principal_decomp(size_t n, size_t d, const double *h, size_t ldh, int centre,
+                                 double *p, size_t ldp, double *s, double *mean);
+
+/**
+ * NRC1 profile (spec P-10, nc-toolbox nrc1_collapse_all): out[j-1] = (1/n)
+ * sum_i ||u_i - V_j V_j^T u_i||^2 for j = 1..d, u_i = h_i/||h_i|| (raw rows),
+ * V_j the first j right singular vectors of the uncentred H; out[d-1] = 0.
+ * NaN if a row is 0. Statuses: NCD_EINVAL (NULL, n or d = 0, ld too small),
+ * NCD_ENONFINITE, NCD_ENOMEM, NCD_ENOCONV.
+ */
+NCD_API int ncd_nrc1_profile(size_t n, size_t d, const double *h, size_t ldh, double *out);
+
+/** ncd_nrc_metrics flags: nc-toolbox's literal nrc3_structure (spec P-11); V of
+ *  NRC1 from the centred H (sklearn PCA style). */
+enum { NCD_NRC_NCTB = 1, NCD_NRC_PCA_CENTRED = 2 };
+
+/**
+ * Neural regression collapse (spec P-10, P-11; Andriopoulos et al. 2024) of
+ * features h (n x d, ldh), m-dimensional targets t (n x m, ldt, may be NULL)
+ * and regression head wr (m x d, ldwr, may be NULL): out[0] = NRC1 =
+ * ncd_nrc1_profile's value at j = m; out[1] = NRC2 = (1/n) sum_i ||u_i -
+ * P_W u_i||^2, P_W the projector on the row space of wr (NaN without wr);
+ * out[2] = NRC3 = min over gamma in [gamma_lo, gamma_hi] of ||A - X/||X||_F||_F^2,
+ * A = wr wr^T/||wr wr^T||_F, X = Sigma^(1/2) - sqrt(gamma) I with Sigma the
+ * sample-centred target covariance (/n) and its symmetric root (flag
+ * NCD_NRC_NCTB: nc-toolbox's literal vector form), out[3] = the minimising
+ * gamma (golden-section search to 1e-12; gamma_lo == gamma_hi evaluates there);
+ * NaN without t or wr. Statuses: NCD_EINVAL (NULL h or out, m = 0 or m >
+ * min(n, d), ld too small, gamma_lo < 0, gamma_lo > gamma_hi, a non-finite
+ * bound, unknown flags), NCD_ENONFINITE, NCD_ENOMEM, NCD_ENOCONV.
+ */
+NCD_API int ncd_nrc_metrics(size_t n, size_t d, const double *h, size_t ldh, size_t m,
+                            const double *t, size_t ldt, const double *wr, size_t ldwr,
+                            double gamma_lo, double gamma_hi, unsigned flags, double out[4]);
+
 /* ==== end section 6 ======================================================== */
 
 

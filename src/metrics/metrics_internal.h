@@ -149,6 +149,9 @@ int ncd__peers_erank_scatter(size_t d, double *s, double *erank);
  * (k x d, relative to any point) with counts: S_T = S_W + Mbar^T diag(n_c) Mbar. */
 int ncd__peers_erank_total(size_t d, size_t k, const size_t *count, const double *m,
                            double *sw, double *erank);
+/* NRC1 profile (d values) with V from the centred H (NCD_NRC_PCA_CENTRED);
+ * h validated and scanned by the caller. */
+int ncd__peers_nrc1_centred(size_t n, size_t d, const double *h, size_t ldh, double *out);
 /* Global and per-class effective ranks (either may be NULL) from pass-1 class
  * statistics and the rows. */
 int ncd__peers_erank(const ncd__cstats *st, ncd__rowsrc *src, const int32_t *y,
