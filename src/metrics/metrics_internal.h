@@ -142,6 +142,11 @@ int ncd__peers_assemble(const ncd__ncf *f, const double *q, double *v);
  * an element of h. */
 int ncd__peers_check(size_t n, size_t d, size_t k, const void *h, size_t ldh, size_t elem,
                      const int32_t *y);
+/* Pass 1 of the peer calls on validated input: s allocated, src opened on h,
+ * class means, NaN/Inf scan through the means (NCD_ENONFINITE). On error both
+ * are released; on success the caller frees them. */
+int ncd__peers_pass1(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                     const int32_t *y, ncd__cstats *s, ncd__rowsrc *src);
 /* Effective rank of a d x d scatter s (destroyed) from its eigenvalues. */
 int ncd__peers_erank_scatter(size_t d, double *s, double *erank);
 /* Effective rank of the sample-centred data from the within-class scatter sw

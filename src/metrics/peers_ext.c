@@ -110,13 +110,10 @@ NCD_API int ncd_nc_ood_orthodev(size_t n, size_t d, size_t k, const double *h, s
   NCD_TRY(ncd__scan_finite(h_ood, n_ood, d, ldo));
   ncd__cstats s;
   ncd__rowsrc src;
-  memset(&src, 0, sizeof src);
-  int st = ncd__cstats_alloc(d, k, &s);
+  int st = ncd__peers_pass1(n, d, k, h, ldh, y, &s, &src);
   if (st != NCD_OK) return st;
   double *g = ncd__calloc(d, sizeof(double));
-  st = g ? ncd__rowsrc_init(&src, h, NULL, n, d, ldh, ncd__nc_block_bytes(d)) : NCD_ENOMEM;
-  if (st == NCD_OK) st = ncd__cstats_means(&s, &src, y);
-  if (st == NCD_OK) st = ncd__scan_finite(s.m, k, d, d);
+  if (!g) st = NCD_ENOMEM;
   if (st == NCD_OK) {
     ncd__peers_centre(d, k, s.count, s.ref, s.m, (int)centre, s.mg, s.mbar);
     /* g - c0 relative to ref: mean of (h_ood - ref) minus (c0 - ref) */

@@ -159,18 +159,30 @@ int ncd__peers_check(size_t n, size_t d, size_t k, const void *h, size_t ldh, si
   return st;
 }
 
+int ncd__peers_pass1(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                     const int32_t *y, ncd__cstats *s, ncd__rowsrc *src) {
+  memset(src, 0, sizeof *src);
+  int st = ncd__cstats_alloc(d, k, s);
+  if (st != NCD_OK) return st;
+  st = ncd__rowsrc_init(src, h, NULL, n, d, ldh, ncd__nc_block_bytes(d));
+  if (st == NCD_OK) st = ncd__cstats_means(s, src, y);
+  if (st == NCD_OK) st = ncd__scan_finite(s->m, k, d, d);
+  if (st != NCD_OK) {
+    ncd__rowsrc_free(src);
+    ncd__cstats_free(s);
+  }
+  return st;
+}
+
 static int pairs_run(size_t n, size_t d, size_t k, const double *h, size_t ldh,
                      const int32_t *y, const double *w, size_t ldw, int centre,
                      ncd_pair which, double p, double *mean, double *var, double *vals) {
   ncd__cstats s;
   ncd__rowsrc src;
-  memset(&src, 0, sizeof src);
-  int st = ncd__cstats_alloc(d, k, &s);
+  int st = ncd__peers_pass1(n, d, k, h, ldh, y, &s, &src);
   if (st != NCD_OK) return st;
   double *q = ncd__calloc(k, sizeof(double));
-  st = q ? ncd__rowsrc_init(&src, h, NULL, n, d, ldh, ncd__nc_block_bytes(d)) : NCD_ENOMEM;
-  if (st == NCD_OK) st = ncd__cstats_means(&s, &src, y);
-  if (st == NCD_OK) st = ncd__scan_finite(s.m, k, d, d);
+  if (!q) st = NCD_ENOMEM;
   if (st == NCD_OK && (which == NCD_PAIR_CDNV || which == NCD_PAIR_CDNV_UNBIASED))
     st = ncd__cstats_scatter(&s, &src, y, NULL, 0, q);
   if (st == NCD_OK) {

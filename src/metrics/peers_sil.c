@@ -137,13 +137,9 @@ static int with_stats(size_t n, size_t d, size_t k, const double *h, size_t ldh,
   NCD_TRY(ncd__peers_check(n, d, k, h, ldh, sizeof(double), y));
   ncd__cstats s;
   ncd__rowsrc src;
-  memset(&src, 0, sizeof src);
-  int st = ncd__cstats_alloc(d, k, &s);
+  int st = ncd__peers_pass1(n, d, k, h, ldh, y, &s, &src);
   if (st != NCD_OK) return st;
-  st = ncd__rowsrc_init(&src, h, NULL, n, d, ldh, ncd__nc_block_bytes(d));
-  if (st == NCD_OK) st = ncd__cstats_means(&s, &src, y);
-  if (st == NCD_OK) st = ncd__scan_finite(s.m, k, d, d);
-  if (st == NCD_OK && (e || ec)) st = ncd__peers_erank(&s, &src, y, e, ec);
+  if (e || ec) st = ncd__peers_erank(&s, &src, y, e, ec);
   if (st == NCD_OK && (mean || ps)) st = ncd__peers_silhouette(k, s.count, &src, y, mean, ps);
   ncd__rowsrc_free(&src);
   ncd__cstats_free(&s);
