@@ -710,7 +710,10 @@ typedef enum ncd_metric {
  * Ties in argmax/argmin go to the lowest class index, judged on double scores.
  * Cost: metrics below NCD_NC1_TRACE_RATIO use at most two passes over h and no
  * d x d matrix (NC1 through the thin SVD of Mbar); NCD_NUMRANK_H (nout > 16)
- * adds one pass and k d x d eigenproblems, NCD_SNR_* (nout > 17) a SYRK.
+ * adds one pass and k d x d eigenproblems, NCD_SNR_* (nout > 17) a SYRK; the
+ * peer metrics NCD_SILHOUETTE_COS (nout > 26) two O(n d k) passes and
+ * NCD_ERANK (nout > 27) a SYRK and a d x d eigenproblem (docs/peers.md;
+ * ncd_nc_metrics_select computes a chosen subset only).
  * Statuses: NCD_EINVAL (NULL h or y, n or d = 0, k < 2, ld too small, label out
  * of range, a class without samples, out NULL with nout > 0), NCD_ENONFINITE
  * (NaN/Inf in h, w or b; the scan of h is fused into the first pass, so class
