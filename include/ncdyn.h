@@ -1119,6 +1119,23 @@ NCD_API int ncd_nrc_metrics(size_t n, size_t d, const double *h, size_t ldh, siz
                             const double *t, size_t ldt, const double *wr, size_t ldwr,
                             double gamma_lo, double gamma_hi, unsigned flags, double out[4]);
 
+/**
+ * Per-class vectors of rhubarbwu's measure.py (spec P-7) with centred means
+ * mbar_c = mu_c - c0 (centre as given; rhubarbwu's README uses
+ * NCD_CENTRE_CLASS): norms[c] = ||mbar_c|| (mean_norms), dots[c] = w_c . mbar_c
+ * (similarities), cosines[c] = cos(w_c, mbar_c) (similarities(cos=True); NaN
+ * for a zero vector where torch gives 0), dual_dist[c] = ||w_c/||w_c|| -
+ * mbar_c/||mbar_c|| || (distance_norms(norm=True)), gram = Mbar Mbar^T (k x k,
+ * ldg >= k; interference_grid). Each output may be NULL (not all); w (k x d,
+ * ldw) is required for dots, cosines and dual_dist. NCD_UNC3_VAR is the
+ * variance (divisor k - 1) of dots. Statuses: NCD_EINVAL (as ncd_nc_metrics;
+ * also unknown centre, w missing, ldg < k), NCD_ENONFINITE, NCD_ENOMEM.
+ */
+NCD_API int ncd_nc_class_vectors(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                                 const int32_t *y, const double *w, size_t ldw,
+                                 ncd_centre centre, double *norms, double *dots,
+                                 double *cosines, double *dual_dist, double *gram, size_t ldg);
+
 /* ==== end section 6 ======================================================== */
 
 

@@ -139,3 +139,53 @@ NCD_API int ncd_nc_ood_orthodev(size_t n, size_t d, size_t k, const double *h, s
   ncd__cstats_free(&s);
   return st;
 }
+
+/* ---- ncd_nc_class_vectors (P-7) ---- */
+
+static void class_vectors(size_t d, size_t k, const double *mb, const double *w, size_t ldw,
+                          double *norms, double *dots, double *cosines, double *dual) {
+  for (size_t c = 0; c < k; c++) {
+    const double *a = mb + c * d, *x = w ? w + c * ldw : NULL;
+    double mm = 0.0, ww = 0.0, mw = 0.0;
+    for (size_t j = 0; j < d; j++) {
+      mm += a[j] * a[j];
+      if (x) ww += x[j] * x[j], mw += x[j] * a[j];
+    }
+    if (norms) norms[c] = sqrt(mm);
+    if (dots) dots[c] = mw;
+    if (cosines) cosines[c] = mm > 0.0 && ww > 0.0 ? mw / sqrt(mm * ww) : NAN;
+    if (dual) {
+      double t = 0.0, nm = sqrt(mm), nw = sqrt(ww);
+      for (size_t j = 0; j < d; j++) {
+        double e = x[j] / nw - a[j] / nm;
+        t += e * e;
+      }
+      dual[c] = mm > 0.0 && ww > 0.0 ? sqrt(t) : NAN;
+    }
+  }
+}
+
+NCD_API int ncd_nc_class_vectors(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                                 const int32_t *y, const double *w, size_t ldw,
+                                 ncd_centre centre, double *norms, double *dots,
+                                 double *cosines, double *dual_dist, double *gram, size_t ldg) {
+  if ((int)centre < 0 || (int)centre > 2) return NCD_EINVAL;
+  if (!norms && !dots && !cosines && !dual_dist && !gram) return NCD_EINVAL;
+  if (!w && (dots || cosines || dual_dist)) return NCD_EINVAL;
+  if (gram && ldg < k) return NCD_EINVAL;
+  NCD_TRY(ncd__peers_check(n, d, k, h, ldh, sizeof(double), y));
+  if (w) {
+    NCD_TRY(ncd__check_matrix(w, k, d, ldw, sizeof(double)));
+    NCD_TRY(ncd__scan_finite(w, k, d, ldw));
+  }
+  ncd__cstats s;
+  ncd__rowsrc src;
+  int st = ncd__peers_pass1(n, d, k, h, ldh, y, &s, &src);
+  if (st != NCD_OK) return st;
+  ncd__peers_centre(d, k, s.count, s.ref, s.m, (int)centre, s.mg, s.mbar);
+  class_vectors(d, k, s.mbar, w, ldw, norms, dots, cosines, dual_dist);
+  if (gram) ncd__syrk_aat(k, d, 1.0, s.mbar, d, 0.0, gram, ldg);
+  ncd__rowsrc_free(&src);
+  ncd__cstats_free(&s);
+  return st;
+}

@@ -84,6 +84,44 @@ START_TEST(orthodev) {
 }
 END_TEST
 
+START_TEST(class_vectors) {
+  /* spec 12 RW (centre U): mean_norms, similarities, cos, distance_norms */
+  static const double wn[PK] = {5.5372633186635332, 4.7364147126342244, 4.764443100029002,
+                                4.0047845523395633};
+  static const double wd[PK] = {-8.4667323015873013, -10.502005952380953, -8.7020734126984127,
+                                11.832383333333334};
+  static const double wc[PK] = {-0.67203200856153278, -0.83772788133858755, -0.66680510058518716,
+                                0.86736583888092955};
+  static const double wdd[PK] = {1.8286782158496513, 1.9171478197252225, 1.8258176801560375,
+                                 0.51504205870796682};
+  double nm[PK], dt[PK], cs[PK], dd[PK], g[PK * PK];
+  ck_assert_status(ncd_nc_class_vectors(PN, PD, PK, PH, PD, PY, PW, PD, NCD_CENTRE_CLASS, nm, dt, cs,
+                                        dd, g, PK), NCD_OK);
+  double tr = 0, mean = 0, var = 0;
+  for (int c = 0; c < PK; c++) {
+    ck_assert_close(nm[c], wn[c], 1e-12, 0);
+    ck_assert_close(dt[c], wd[c], 1e-12, 0);
+    ck_assert_close(cs[c], wc[c], 1e-12, 0);
+    ck_assert_close(dd[c], wdd[c], 1e-12, 0);
+    ck_assert_close(g[c * PK + c], nm[c] * nm[c], 1e-14, 0); /* Gram diagonal */
+    tr += g[c * PK + c];
+    mean += dt[c] / PK;
+  }
+  for (int c = 0; c < PK; c++) var += (dt[c] - mean) * (dt[c] - mean) / (PK - 1);
+  ck_assert_close(var, 111.6650362999966, 1e-12, 0); /* README nc3u_uni_dual */
+  /* centre U: the rows of Mbar sum to 0, so do the Gram's rows */
+  for (int c = 0; c < PK; c++) {
+    double r = 0;
+    for (int e = 0; e < PK; e++) r += g[c * PK + e];
+    ck_assert(fabs(r) <= 1e-13 * tr);
+  }
+  ck_assert_status(ncd_nc_class_vectors(PN, PD, PK, PH, PD, PY, NULL, 0, 0, nm, dt, NULL, NULL, NULL, 0), NCD_EINVAL);
+  ck_assert_status(ncd_nc_class_vectors(PN, PD, PK, PH, PD, PY, PW, PD, 0, NULL, NULL, NULL, NULL, NULL, 0), NCD_EINVAL);
+  ck_assert_status(ncd_nc_class_vectors(PN, PD, PK, PH, PD, PY, PW, PD, 0, NULL, NULL, NULL, NULL, g, PK - 1), NCD_EINVAL);
+  ck_assert_status(ncd_nc_class_vectors(PN, PD, PK, PH, PD, PY, NULL, 0, NCD_CENTRE_NONE, nm, NULL, NULL, NULL, NULL, 0), NCD_OK);
+}
+END_TEST
+
 /* Every allocation failure of the peer calls is NCD_ENOMEM, never a crash. */
 START_TEST(enomem) {
   double out[NCD_METRIC_COUNT], m, e, ec[PK], c;
@@ -117,6 +155,7 @@ Suite *suite_metrics_peers_ext(void) {
   TCase *tc = tcase_create("extra inputs");
   tcase_add_test(tc, agreement);
   tcase_add_test(tc, orthodev);
+  tcase_add_test(tc, class_vectors);
   tcase_add_test(tc, enomem);
   suite_add_tcase(s, tc);
   return s;
