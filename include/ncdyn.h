@@ -691,6 +691,16 @@ typedef enum ncd_metric {
   NCD_NUMRANK_H,      /**< mean over classes of ||H_c||_*^2 / ||H_c||_F^2                   */
   NCD_SNR_MIN,        /**< smallest of the min(k-1, d) largest singular values of           */
   NCD_SNR_MAX,        /**<   Sigma_W^{-1/2} Mbar^T, and the largest (NaN if Sigma_W singular) */
+  /* appended by the peer-parity layer (spec/metrics-peers.md section 11; docs/peers.md) */
+  NCD_NC1_WEAK,       /**< tr Sigma_W / (tr Sigma_W + tr Sigma_B) = t/(1+t), t the trace ratio (P-3) */
+  NCD_UNC3_VAR,       /**< variance (divisor K-1) over classes of w_c . mbar_c (P-7)       */
+  NCD_GNC2_DIST_VAR,  /**< population variance over pairs of ||u_c - u_c'||, u_c = mbar_c/||mbar_c|| (P-5) */
+  NCD_GNC2_LOG_MEAN,  /**< mean over pairs of log(1 / ||u_c - u_c'||) (P-5)                 */
+  NCD_GNC2_LOG_VAR,   /**< population variance over pairs of log(1 / ||u_c - u_c'||) (P-5)  */
+  NCD_CENTROID_COS,   /**< mean over pairs of cos(mu_c, mu_c'), raw (uncentred) means (P-13) */
+  NCD_NC4_CLASSAVG,   /**< (1/K) sum_c fraction of class c with argmax(W h + b) != NCC (P-8) */
+  NCD_SILHOUETTE_COS, /**< mean cosine silhouette of the samples (Rousseeuw; P-16)          */
+  NCD_ERANK,          /**< effective rank (Roy-Vetterli) of the sample-centred features (P-14) */
   NCD_METRIC_COUNT    /**< grows as metrics are added; never reorder the ones above      */
 } ncd_metric;
 
@@ -705,7 +715,10 @@ typedef enum ncd_metric {
  * Ties in argmax/argmin go to the lowest class index, judged on double scores.
  * Cost: metrics below NCD_NC1_TRACE_RATIO use at most two passes over h and no
  * d x d matrix (NC1 through the thin SVD of Mbar); NCD_NUMRANK_H (nout > 16)
- * adds one pass and k d x d eigenproblems, NCD_SNR_* (nout > 17) a SYRK.
+ * adds one pass and k d x d eigenproblems, NCD_SNR_* (nout > 17) a SYRK; the
+ * peer metrics NCD_SILHOUETTE_COS (nout > 26) two O(n d k) passes and
+ * NCD_ERANK (nout > 27) a SYRK and a d x d eigenproblem (docs/peers.md;
+ * ncd_nc_metrics_select computes a chosen subset only).
  * Statuses: NCD_EINVAL (NULL h or y, n or d = 0, k < 2, ld too small, label out
  * of range, a class without samples, out NULL with nout > 0), NCD_ENONFINITE
  * (NaN/Inf in h, w or b; the scan of h is fused into the first pass, so class
@@ -746,7 +759,10 @@ typedef struct ncd_nc_options {
   /** 0 (default): mu_G is the mean of all samples (Papyan et al., api.md);
    *  1: mu_G is the unweighted mean of the class means, as rhubarbwu/
    *  neural-collapse and the Han-Papyan-Donoho notebook compute it (equal for
-   *  balanced classes). Affects every metric that uses Mbar or mu_G. */
+   *  balanced classes); 2: mu_G = 0, the raw means (MONAI, rhubarbwu without
+   *  m_G). The values are those of enum ncd_centre. Affects every metric that
+   *  uses Mbar or mu_G (not NCD_CENTROID_COS, NCD_NC4_CLASSAVG,
+   *  NCD_SILHOUETTE_COS, NCD_ERANK, which have fixed centres). */
   int unweighted_centre;
 } ncd_nc_options;
 
@@ -930,6 +946,200 @@ NCD_API int ncd_nc_acc_save(const ncd_nc_acc *acc, void *buf, size_t cap, size_t
  * on success.
  */
 NCD_API int ncd_nc_acc_load(const void *buf, size_t len, ncd_nc_acc **acc);
+
+/*
+ * Peer parity (spec/metrics-peers.md; docs/peers.md maps every function of
+ * rhubarbwu/neural-collapse, felixsh/nc-toolbox and MONAI's
+ * EmbeddingCollapseMetric to the call here that reproduces it).
+ */
+
+/** Centre c0 of the class means (P-1), the value of
+ *  ncd_nc_options.unweighted_centre: the sample mean (api.md default), the
+ *  unweighted mean of the class means (rhubarbwu), or 0 (raw means, MONAI). */
+typedef enum ncd_centre {
+  NCD_CENTRE_SAMPLE = 0, /**< c0 = (1/n) sum_i h_i                 */
+  NCD_CENTRE_CLASS = 1,  /**< c0 = (1/K) sum_c mu_c                */
+  NCD_CENTRE_NONE = 2    /**< c0 = 0                               */
+} ncd_centre;
+
+/**
+ * ncd_nc_metrics_ex computing only the metrics whose bit (1 << metric) is set
+ * in select; the other out[i] are NaN. The work follows the selection: NC1 and
+ * the cosine margins need the second pass, NCD_NUMRANK_H k d x d
+ * eigenproblems, NCD_SNR_* and NCD_ERANK a SYRK (O(n d^2)) and O(d^3),
+ * NCD_SILHOUETTE_COS two O(n d k) passes; the pair statistics (indices 12,
+ * 19 to 24) cost O(k^2 d) beyond the pass over h they share. select = 0
+ * computes nothing (out all NaN). Statuses as ncd_nc_metrics_ex.
+ */
+NCD_API int ncd_nc_metrics_select(size_t n, size_t d, size_t k, const double *h,
+                                  size_t ldh, const int32_t *y, const double *w,
+                                  size_t ldw, const double *b, const ncd_nc_options *opt,
+                                  uint64_t select, double *out, size_t nout);
+
+/** Pair statistics of ncd_nc_pairs: x_cc' over the pairs c < c' in row order
+ *  (numpy triu_indices order), spec/metrics-peers.md P-4 to P-6. */
+typedef enum ncd_pair {
+  NCD_PAIR_CDNV = 0,      /**< (v_c + v_c') / (2 ||mu_c - mu_c'||^(2p)), v_c = q_c / n_c (rhubarbwu) */
+  NCD_PAIR_CDNV_UNBIASED, /**< same with v_c = q_c / (n_c - 1) (nc-toolbox)               */
+  NCD_PAIR_DIST,          /**< ||u_c - u_c'||, u_c = mbar_c / ||mbar_c||                   */
+  NCD_PAIR_LOG,           /**< p log ||u_c - u_c'|| (p = -1: log kernel of GNC2)           */
+  NCD_PAIR_RIESZ,         /**< sgn(p) ||u_c - u_c'||^(-p), sgn(0) = +1 (rhubarbwu: p = d - 2) */
+  NCD_PAIR_LOGNORM_DIFF,  /**< log||mbar_c|| - log||mbar_c'|| (nc-toolbox nc2_equinormness)   */
+  NCD_PAIR_COS_SHIFTED,   /**< cos(mbar_c, mbar_c') + 1/(K-1) (nc2_equiangularity)          */
+  NCD_PAIR_WCOS_UPPER     /**< cos(w_c, mbar_c') (nc-toolbox unc3_uniform_duality)          */
+} ncd_pair;
+
+/**
+ * One pair statistic (enum ncd_pair) of features h (n x d, ldh) with labels y
+ * in [0, k) and, for NCD_PAIR_WCOS_UPPER only, the classifier w (k x d, ldw;
+ * otherwise it may be NULL). Centred means mbar_c = mu_c - c0 with the centre
+ * given (the CDNV pairs use mu_c - mu_c' and ignore it); p is the distance
+ * exponent (CDNV, default 1), the log factor e (LOG) or the Riesz exponent s
+ * (RIESZ), ignored otherwise. Outputs (each may be NULL): *mean and *var (the
+ * population variance; nc-toolbox's "cov" reduction is sqrt(var)/mean) over the
+ * P = k(k-1)/2 pairs, vals the P values in row order. Division by zero gives
+ * +Inf (CDNV, LOG, RIESZ at a zero distance) or NaN (a zero mbar_c or w_c;
+ * n_c = 1 with NCD_PAIR_CDNV_UNBIASED); a mean containing +Inf has var NaN.
+ * Statuses: NCD_EINVAL (as ncd_nc_metrics; also an unknown which or centre, p
+ * not finite, w NULL for NCD_PAIR_WCOS_UPPER), NCD_ENONFINITE, NCD_ENOMEM.
+ */
+NCD_API int ncd_nc_pairs(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                         const int32_t *y, const double *w, size_t ldw, ncd_centre centre,
+                         ncd_pair which, double p, double *mean, double *var, double *vals);
+
+/**
+ * Effective rank (Roy and Vetterli 2007; spec P-14): erank(X) = exp(-sum_i
+ * pi_i log pi_i), pi_i = sigma_i / sum sigma over the singular values of X.
+ * *erank (may be NULL) is that of the sample-centred features H - 1 mu_G^T
+ * (NCD_ERANK); erank_class (k values, may be NULL) that of each class block
+ * H_(c) - 1 mu_c^T (NaN for n_c < 2 or an all-equal block). sigma_i are the
+ * square roots of the scatter's eigenvalues, those at or below
+ * d * DBL_EPSILON * lambda_max set to 0 (spec P-14). MONAI's
+ * effective_rank_score is 1 - erank / min(n - 1, d). Cost O(n d^2 + d^3) (per
+ * class: k times). Statuses: NCD_EINVAL (as ncd_nc_metrics), NCD_ENONFINITE,
+ * NCD_ENOMEM, NCD_ENOCONV.
+ */
+NCD_API int ncd_nc_erank(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                         const int32_t *y, double *erank, double *erank_class);
+
+/**
+ * Cosine silhouette (Rousseeuw 1987, distance 1 - cos; spec P-16) by the
+ * O(n d k) route through the class sums of the normalised rows: per_sample (n
+ * values, may be NULL) s_i = (b_i - a_i) / max(a_i, b_i) (0 for a singleton
+ * class), *mean (may be NULL) their mean = NCD_SILHOUETTE_COS, equal to
+ * sklearn's silhouette_score(metric="cosine"); a zero row has distance 1 to
+ * everything. MONAI's separation is (1 - mean)/2. Statuses: NCD_EINVAL (as
+ * ncd_nc_metrics), NCD_ENONFINITE, NCD_ENOMEM.
+ */
+NCD_API int ncd_nc_silhouette_cos(size_t n, size_t d, size_t k, const double *h,
+                                  size_t ldh, const int32_t *y, double *mean,
+                                  double *per_sample);
+
+/**
+ * Linear CKA (Kornblith et al. 2019; spec P-15) of paired representations x
+ * (n x d1, ldx) and z (n x d2, ldz), rows paired:
+ * ||Xc^T Zc||_F^2 / (||Xc^T Xc||_F ||Zc^T Zc||_F), Xc, Zc column-centred, in
+ * the feature-space form (O(n (d1 + d2)^2): column means, then the centred
+ * co-moments by row blocks, never an n x n Gram). NaN if either representation is constant. Equals
+ * MONAI's domain_shift for equal n. Statuses: NCD_EINVAL (NULL, n < 2, a
+ * dimension 0, ld too small, cka NULL), NCD_ENONFINITE, NCD_ENOMEM.
+ */
+NCD_API int ncd_linear_cka(size_t n, size_t d1, const double *x, size_t ldx, size_t d2,
+                           const double *z, size_t ldz, double *cka);
+
+/**
+ * Agreement of the classifier with the nearest-mean rule against class means
+ * m (k x d, ldm) given by the caller (spec P-8, rhubarbwu clf_ncc_agreement):
+ * samples h (n x d, ldh) with labels y in [0, k) (classes may be missing, e.g.
+ * held-out data scored against training means), w (k x d, ldw, required), b
+ * (k, NULL: no bias). lin_i = argmax_c w_c . h_i + b_c, ncc_i = argmin_c
+ * ||h_i - m_c||^2 (centred scores, ties to the lowest index); a_c the fraction
+ * of class c with lin_i = ncc_i (0 for a class without samples). Outputs (any
+ * may be NULL, not all): *weighted = sum_c n_c a_c / n, *classavg = (1/k)
+ * sum_c a_c, per_class = a (k values). With m = the data's class means and b =
+ * NULL, weighted = 1 - NCD_NC4 and classavg = 1 - NCD_NC4_CLASSAVG. Statuses:
+ * NCD_EINVAL (NULL, sizes, ld, labels), NCD_ENONFINITE, NCD_ENOMEM.
+ */
+NCD_API int ncd_nc_agreement(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                             const int32_t *y, const double *m, size_t ldm, const double *w,
+                             size_t ldw, const double *b, double *weighted, double *classavg,
+                             double *per_class);
+
+/**
+ * OOD orthogonality deviation NC5 (spec P-9, rhubarbwu orthogonality_deviation;
+ * Ammar et al. 2024): (1/k) sum_c |cos(mu_c - c0, g - c0)| with g the mean of
+ * the n_ood out-of-distribution features h_ood (n_ood x d, ldo) and c0 the
+ * centre given (rhubarbwu's README call is NCD_CENTRE_NONE; NCD_CENTRE_SAMPLE
+ * is the translation-invariant variant). NaN if g = c0 or some mu_c = c0.
+ * Statuses: NCD_EINVAL (as ncd_nc_metrics; also h_ood NULL, n_ood = 0, ldo < d,
+ * out NULL, unknown centre), NCD_ENONFINITE, NCD_ENOMEM.
+ */
+NCD_API int ncd_nc_ood_orthodev(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                                const int32_t *y, size_t n_ood, const double *h_ood,
+                                size_t ldo, ncd_centre centre, double *out);
+
+/**
+ * Principal directions of features h (n x d, ldh; spec P-12, nc-toolbox
+ * principal_decomp): p receives r = min(n, d) rows (ldp >= d), row j the j-th
+ * right singular vector of H (centre = 0) or of H - 1 hbar^T (centre = 1),
+ * multiplied by the sign of its largest-|.| entry (first index on ties); s (r
+ * values, may be NULL) the singular values, descending; mean (d values, may be
+ * NULL) hbar when centred. Computed from the eigenvectors of the d x d Gram
+ * (never a copy of h): rows for repeated or zero singular values are not
+ * unique. Statuses: NCD_EINVAL (NULL h or p, n or d = 0, ld too small, centre
+ * not 0 or 1), NCD_ENONFINITE, NCD_ENOMEM, NCD_ENOCONV.
+ */
+NCD_API int ncd_principal_decomp(size_t n, size_t d, const double *h, size_t ldh, int centre,
+                                 double *p, size_t ldp, double *s, double *mean);
+
+/**
+ * NRC1 profile (spec P-10, nc-toolbox nrc1_collapse_all): out[j-1] = (1/n)
+ * sum_i ||u_i - V_j V_j^T u_i||^2 for j = 1..d, u_i = h_i/||h_i|| (raw rows),
+ * V_j the first j right singular vectors of the uncentred H; out[d-1] = 0.
+ * NaN if a row is 0. Statuses: NCD_EINVAL (NULL, n or d = 0, ld too small),
+ * NCD_ENONFINITE, NCD_ENOMEM, NCD_ENOCONV.
+ */
+NCD_API int ncd_nrc1_profile(size_t n, size_t d, const double *h, size_t ldh, double *out);
+
+/** ncd_nrc_metrics flags: nc-toolbox's literal nrc3_structure (spec P-11); V of
+ *  NRC1 from the centred H (sklearn PCA style). */
+enum { NCD_NRC_NCTB = 1, NCD_NRC_PCA_CENTRED = 2 };
+
+/**
+ * Neural regression collapse (spec P-10, P-11; Andriopoulos et al. 2024) of
+ * features h (n x d, ldh), m-dimensional targets t (n x m, ldt, may be NULL)
+ * and regression head wr (m x d, ldwr, may be NULL): out[0] = NRC1 =
+ * ncd_nrc1_profile's value at j = m; out[1] = NRC2 = (1/n) sum_i ||u_i -
+ * P_W u_i||^2, P_W the projector on the row space of wr (NaN without wr);
+ * out[2] = NRC3 = min over gamma in [gamma_lo, gamma_hi] of ||A - X/||X||_F||_F^2,
+ * A = wr wr^T/||wr wr^T||_F, X = Sigma^(1/2) - sqrt(gamma) I with Sigma the
+ * sample-centred target covariance (/n) and its symmetric root (flag
+ * NCD_NRC_NCTB: nc-toolbox's literal vector form), out[3] = the minimising
+ * gamma (golden-section search to 1e-12; gamma_lo == gamma_hi evaluates there);
+ * NaN without t or wr. Statuses: NCD_EINVAL (NULL h or out, m = 0 or m >
+ * min(n, d), ld too small, gamma_lo < 0, gamma_lo > gamma_hi, a non-finite
+ * bound, unknown flags), NCD_ENONFINITE, NCD_ENOMEM, NCD_ENOCONV.
+ */
+NCD_API int ncd_nrc_metrics(size_t n, size_t d, const double *h, size_t ldh, size_t m,
+                            const double *t, size_t ldt, const double *wr, size_t ldwr,
+                            double gamma_lo, double gamma_hi, unsigned flags, double out[4]);
+
+/**
+ * Per-class vectors of rhubarbwu's measure.py (spec P-7) with centred means
+ * mbar_c = mu_c - c0 (centre as given; rhubarbwu's README uses
+ * NCD_CENTRE_CLASS): norms[c] = ||mbar_c|| (mean_norms), dots[c] = w_c . mbar_c
+ * (similarities), cosines[c] = cos(w_c, mbar_c) (similarities(cos=True); NaN
+ * for a zero vector where torch gives 0), dual_dist[c] = ||w_c/||w_c|| -
+ * mbar_c/||mbar_c|| || (distance_norms(norm=True)), gram = Mbar Mbar^T (k x k,
+ * ldg >= k; interference_grid). Each output may be NULL (not all); w (k x d,
+ * ldw) is required for dots, cosines and dual_dist. NCD_UNC3_VAR is the
+ * variance (divisor k - 1) of dots. Statuses: NCD_EINVAL (as ncd_nc_metrics;
+ * also unknown centre, w missing, ldg < k), NCD_ENONFINITE, NCD_ENOMEM.
+ */
+NCD_API int ncd_nc_class_vectors(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                                 const int32_t *y, const double *w, size_t ldw,
+                                 ncd_centre centre, double *norms, double *dots,
+                                 double *cosines, double *dual_dist, double *gram, size_t ldg);
 
 /* ==== end section 6 ======================================================== */
 

@@ -19,7 +19,8 @@ from .cpath import MSEDecomposition, cpath_omega, ls_classifier, mse_decompose
 from .ghost import ghost_radius_bound, ghost_radius_exact, ghost_step_scale
 from .initializers import HADAMARD_KINDS, hadamard, hadamard_supported, simplex_etf, stiefel
 from .losses import ce_loss, log_softmax, mse_loss, softmax
-from .metrics import ACC_CLASS_SCATTER, ACC_SCATTER, METRICS, Accumulator, nc_metrics
+from .metrics import (ACC_CLASS_SCATTER, ACC_SCATTER, METRICS, Accumulator, erank,
+                      linear_cka, nc_metrics, silhouette_cos)
 from .ufm import LOSSES, STEP_POLICIES, UFM, UFM_PARAMS, UFM_STATS
 
 #: the package's version (the C library's is ncdyn.version())
@@ -37,5 +38,6 @@ __all__ = [
     "cpath_omega", "ls_classifier", "mse_decompose", "MSEDecomposition",
     "ghost_radius_bound", "ghost_radius_exact", "ghost_step_scale",
     "METRICS", "ACC_SCATTER", "ACC_CLASS_SCATTER", "nc_metrics", "Accumulator",
+    "linear_cka", "silhouette_cos", "erank",
     "UFM", "UFM_PARAMS", "UFM_STATS", "LOSSES", "STEP_POLICIES",
 ]

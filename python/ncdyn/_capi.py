@@ -40,6 +40,9 @@ SIGS = {
     # metrics
     "ncd_nc_metrics": (c_int, [Z, Z, Z, P, Z, P, P, Z, P, P, Z]),
     "ncd_nc_acc_create": (c_int, [Z, Z, c_uint, POINTER(P)]),
+    "ncd_linear_cka": (c_int, [Z, Z, P, Z, Z, P, Z, PD]),
+    "ncd_nc_silhouette_cos": (c_int, [Z, Z, Z, P, Z, P, PD, P]),
+    "ncd_nc_erank": (c_int, [Z, Z, Z, P, Z, P, PD, P]),
     "ncd_nc_acc_free": (None, [P]),
     "ncd_nc_acc_set_classifier": (c_int, [P, P, Z, P]),
     "ncd_nc_acc_update": (c_int, [P, Z, P, Z, P]),

@@ -9,7 +9,8 @@ import numpy as np
 
 from . import _arrays, _capi, _lib
 
-__all__ = ["METRICS", "ACC_SCATTER", "ACC_CLASS_SCATTER", "nc_metrics", "Accumulator"]
+__all__ = ["METRICS", "ACC_SCATTER", "ACC_CLASS_SCATTER", "nc_metrics", "Accumulator",
+           "linear_cka", "silhouette_cos", "erank"]
 
 #: metric names in ncd_metric enum order (the C names lower-cased without NCD_)
 METRICS = (
@@ -17,6 +18,9 @@ METRICS = (
     "nc2_etf_h", "nc2_etf_w", "nc3", "nc3_duality", "nc4", "accuracy",
     "nc1_trace_ratio", "nc1_cdnv", "nc1_pinv_rank", "cosmargin_mean", "cosmargin_min",
     "numrank_h", "snr_min", "snr_max",
+    # appended by the peer-parity layer (spec/metrics-peers.md; docs/peers.md)
+    "nc1_weak", "unc3_var", "gnc2_dist_var", "gnc2_log_mean", "gnc2_log_var",
+    "centroid_cos", "nc4_classavg", "silhouette_cos", "erank",
 )
 #: accumulator flag: keep the pooled d x d within-class scatter (NC1, SNR in one pass)
 ACC_SCATTER = 1
@@ -63,6 +67,44 @@ def nc_metrics(h, y, w=None, b=None, k=None):
     _capi.call(name + "_i64" if is64 else name, n, d, k, hp, ldh, yp,
                wp, ldw, bp, out.ctypes.data, len(METRICS))
     return _as_dict(out)
+
+
+def _features(h, y, k, fname):
+    ha, hp, ldh, _ = _arrays.matrix(h, "h")
+    n, d = ha.shape
+    ya, yp, _ = _arrays.labels(y, n)
+    return ha, hp, ldh, n, d, ya, yp, _arrays.n_classes(ya, k)
+
+
+def linear_cka(x, z):
+    """Linear CKA (Kornblith et al. 2019) of paired representations x (n x d1)
+    and z (n x d2), feature-space form; MONAI's domain_shift (ncd_linear_cka)."""
+    xa, xp, ldx, _ = _arrays.matrix(x, "x")
+    za, zp, ldz, _ = _arrays.matrix(z, "z")
+    if xa.shape[0] != za.shape[0]:
+        raise _lib.invalid("x and z need the same number of rows", "ncd_linear_cka")
+    out = ctypes.c_double()
+    _capi.call("ncd_linear_cka", xa.shape[0], xa.shape[1], xp, ldx, za.shape[1], zp, ldz,
+               byref(out))
+    return out.value
+
+
+def silhouette_cos(h, y, k=None):
+    """(mean, per-sample array) of the cosine silhouette, equal to sklearn's
+    silhouette_score(metric="cosine") (ncd_nc_silhouette_cos, O(n d k))."""
+    ha, hp, ldh, n, d, ya, yp, k = _features(h, y, k, "ncd_nc_silhouette_cos")
+    out, per = ctypes.c_double(), np.empty(n)
+    _capi.call("ncd_nc_silhouette_cos", n, d, k, hp, ldh, yp, byref(out), per.ctypes.data)
+    return out.value, per
+
+
+def erank(h, y, k=None):
+    """(global, per-class array) effective rank of Roy and Vetterli
+    (ncd_nc_erank; MONAI's effective_rank_score is 1 - erank / min(n - 1, d))."""
+    ha, hp, ldh, n, d, ya, yp, k = _features(h, y, k, "ncd_nc_erank")
+    out, per = ctypes.c_double(), np.empty(k)
+    _capi.call("ncd_nc_erank", n, d, k, hp, ldh, yp, byref(out), per.ctypes.data)
+    return out.value, per
 
 
 def _load_accumulator(data):

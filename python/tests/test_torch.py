@@ -69,6 +69,8 @@ def test_hook_metrics_streaming():
     for m in ncdyn.METRICS:
         if m == "numrank_h":
             continue  # needs ACC_CLASS_SCATTER
+        if m in ("nc4_classavg", "silhouette_cos"):
+            continue  # peer metrics computed by the one-shot call only
         assert got[m] == pytest.approx(want[m], rel=1e-10, abs=1e-12, nan_ok=True), m
 
 

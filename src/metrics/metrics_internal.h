@@ -14,7 +14,7 @@
 /* Options (public ncd_nc_options, validated). */
 typedef struct ncd__ncopt {
   double pinv_rtol; /* relative cut on sigma_i(Sigma_B); 0 = max(k,d) * DBL_EPSILON */
-  int unweighted;   /* centre = mean of the class means */
+  int unweighted;   /* ncd_centre: 0 sample mean, 1 mean of the class means, 2 none */
 } ncd__ncopt;
 
 /* First-pass result frozen for scoring. Borrowed pointers stay owned by the
@@ -53,6 +53,7 @@ typedef struct ncd__ncsums {
   double cmsum, cmmin;/* cosine margins: sum and min (min starts at 2)  */
   double *q;          /* k sums of ||h_i - mu_c||^2, or NULL            */
   double *cm;         /* per-sample margins (n, indexed by i0 + row), or NULL */
+  uint64_t *mismc;    /* k per-class NC4 mismatches (NCD_NC4_CLASSAVG), or NULL */
 } ncd__ncsums;
 
 enum {
@@ -128,5 +129,43 @@ int ncd__nc_acc_new(size_t d, size_t k, unsigned flags, ncd_nc_acc **acc);
 int ncd__nc_get_options(const ncd_nc_options *o, ncd__ncopt *opt);
 /* Enter pass 2 (builds fz, allocates s2.n2c). */
 int ncd__nc_acc_freeze(ncd_nc_acc *a);
+
+/* ---- peer parity (peers_*.c; spec/metrics-peers.md) ---- */
+/* Centre the class means m (k x d, relative to ref) with centre c (ncd_centre
+ * value, opt->unweighted): SAMPLE/CLASS as ncd__centre_means, NONE: mg = -ref
+ * (the centre 0 relative to ref), mbar_c = ref + m_c. */
+void ncd__peers_centre(size_t d, size_t k, const size_t *count, const double *ref,
+                       const double *m, int centre, double *mg, double *mbar);
+/* Fill v[NCD_NC1_WEAK .. NCD_CENTROID_COS] (v has NCD_METRIC_COUNT entries,
+ * v[NCD_NC1_TRACE_RATIO] already set) from the frozen first pass and q (k or
+ * NULL). Allocation failure: NCD_ENOMEM. */
+int ncd__peers_assemble(const ncd__ncf *f, const double *q, double *v);
+/* Validation of (n, d, k, h, ldh, y) for the peer calls: NCD_EINVAL (NULL,
+ * sizes, ld, labels, a class without samples), NCD_ENOMEM. elem = sizeof of
+ * an element of h. */
+int ncd__peers_check(size_t n, size_t d, size_t k, const void *h, size_t ldh, size_t elem,
+                     const int32_t *y);
+/* Pass 1 of the peer calls on validated input: s allocated, src opened on h,
+ * class means, NaN/Inf scan through the means (NCD_ENONFINITE). On error both
+ * are released; on success the caller frees them. */
+int ncd__peers_pass1(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                     const int32_t *y, ncd__cstats *s, ncd__rowsrc *src);
+/* Effective rank of a d x d scatter s (destroyed) from its eigenvalues. */
+int ncd__peers_erank_scatter(size_t d, double *s, double *erank);
+/* Effective rank of the sample-centred data from the within-class scatter sw
+ * (d x d, both triangles, not divided by n; overwritten) and the class means m
+ * (k x d, relative to any point) with counts: S_T = S_W + Mbar^T diag(n_c) Mbar. */
+int ncd__peers_erank_total(size_t d, size_t k, const size_t *count, const double *m,
+                           double *sw, double *erank);
+/* NRC1 profile (d values) with V from the centred H (NCD_NRC_PCA_CENTRED);
+ * h validated and scanned by the caller. */
+int ncd__peers_nrc1_centred(size_t n, size_t d, const double *h, size_t ldh, double *out);
+/* Global and per-class effective ranks (either may be NULL) from pass-1 class
+ * statistics and the rows. */
+int ncd__peers_erank(const ncd__cstats *st, ncd__rowsrc *src, const int32_t *y,
+                     double *erank, double *erank_class);
+/* Cosine silhouette over the rows (two passes); per_sample may be NULL. */
+int ncd__peers_silhouette(size_t k, const size_t *count, ncd__rowsrc *src,
+                          const int32_t *y, double *mean, double *per_sample);
 
 #endif /* NCD_METRICS_INTERNAL_H */

@@ -272,7 +272,7 @@ int ncd__nc_acc_freeze(ncd_nc_acc *a) {
     ncd__free(n2c);
     return st;
   }
-  ncd__ncsums z = {0, n2c, 0.0, 0, 0, 0.0, 2.0, NULL, NULL};
+  ncd__ncsums z = {0, n2c, 0.0, 0, 0, 0.0, 2.0, NULL, NULL, NULL};
   a->s2 = z;
   a->pass2 = 1;
   return NCD_OK;
@@ -354,7 +354,16 @@ NCD_API int ncd_nc_acc_metrics(const ncd_nc_acc *acc, double *out, size_t nout) 
   }
   ncd__ncparts pt = {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NULL, NULL};
   if (st == NCD_OK) st = parts(acc, f, nout, &pt, rho, omega);
+  double erank = NAN;
+  if (st == NCD_OK && nout > NCD_ERANK && (acc->flags & NCD_ACC_SCATTER)) { /* peers P-14 */
+    double *sw = ncd__malloc_array(d, d * sizeof(double));
+    st = sw ? NCD_OK : NCD_ENOMEM;
+    if (sw) memcpy(sw, acc->mom.s, d * d * sizeof(double));
+    if (st == NCD_OK) st = ncd__peers_erank_total(d, k, acc->mom.count, acc->mom.m, sw, &erank);
+    ncd__free(sw);
+  }
   if (st == NCD_OK && nout) st = ncd__nc_assemble(f, &pt, out, nout);
+  if (st == NCD_OK && nout > NCD_ERANK) out[NCD_ERANK] = erank;
   ncd__ncf_free(&tmp);
   ncd__free(rho);
   ncd__free(omega);

@@ -149,6 +149,10 @@ int ncd__nc_assemble(const ncd__ncf *f, const ncd__ncparts *pt, double *out, siz
     for (size_t c = 0; c < k; c++) t += pt->rho[c];
     v[NCD_NUMRANK_H] = t / (double)k;
   }
+  if (nout > NCD_NC1_WEAK) {
+    int st = ncd__peers_assemble(f, pt->q, v);
+    if (st != NCD_OK) return st;
+  }
   v[NCD_SNR_MIN] = pt->snr_min;
   v[NCD_SNR_MAX] = pt->snr_max;
   for (size_t i = 0; i < nout; i++) out[i] = i < NCD_METRIC_COUNT ? v[i] : NAN;

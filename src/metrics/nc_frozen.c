@@ -118,7 +118,7 @@ int ncd__ncf_build(ncd__ncf *f, size_t n, size_t d, size_t k, const size_t *coun
   f->mbn = ncd__malloc_array(k, sizeof(double));
   int st = NCD_ENOMEM;
   if (!f->mg || !f->mbar || !f->s || !f->mbn) goto fail;
-  ncd__centre_means(d, k, count, m, opt ? opt->unweighted : 0, f->mg, f->mbar);
+  ncd__peers_centre(d, k, count, ref, m, opt ? opt->unweighted : 0, f->mg, f->mbar);
   for (size_t c = 0; c < k; c++) {
     double t = 0.0;
     for (size_t j = 0; j < d; j++) t += f->mbar[c * d + j] * f->mbar[c * d + j];
@@ -153,6 +153,7 @@ static void decide(const ncd__ncf *f, const double *o, size_t ncols, size_t nb,
         if (u < near) near = u, an = c;
       }
       s->mism += am != an;
+      if (s->mismc && am != an) s->mismc[yc]++;
       s->correct += am == yc;
     }
     if (what & NCD__SC_CM) {

@@ -33,6 +33,7 @@ typedef struct in {
   const int32_t *y;
   const double *w, *b;
   ncd__ncopt opt;
+  uint64_t skip; /* metrics not wanted (ncd_nc_metrics_select): bit i = metric i */
 } in;
 
 static int validate(in *a, const int64_t *y64, int32_t **ybuf, int need_w) {
@@ -99,8 +100,14 @@ static int snr_values(const in *a, const ncd__ncf *f, const ncd__cstats *s,
   return st;
 }
 
+/* Metric i wanted: inside nout and selected. */
+static int want(const in *a, size_t nout, size_t i) {
+  return i < nout && (i >= 64 || !((a->skip >> i) & 1u));
+}
+
 static int compute(const in *a, double *out, size_t nout, req *rq) {
   size_t n = a->n, d = a->d, k = a->k;
+  uint64_t *mismc = NULL;
   ncd__cstats s;
   ncd__rowsrc src;
   ncd__ncf f;
@@ -123,11 +130,16 @@ static int compute(const in *a, double *out, size_t nout, req *rq) {
     *rq->rank = f.r;
   }
   unsigned what = 0;
-  if (nout > NCD_NC1 && f.r) what |= NCD__SC_NC1;
-  if (nout > NCD_NC1_TRACE_RATIO) what |= NCD__SC_Q;
-  if (a->w && nout > NCD_NC4) what |= NCD__SC_DECIDE;
-  if (a->w && (nout > NCD_COSMARGIN_MEAN || rq->cm)) what |= NCD__SC_CM;
-  ncd__ncsums sums = {0, NULL, 0.0, 0, 0, 0.0, 2.0, NULL, rq->cm};
+  if (want(a, nout, NCD_NC1) && f.r) what |= NCD__SC_NC1;
+  if (want(a, nout, NCD_NC1_TRACE_RATIO) || want(a, nout, NCD_NC1_CDNV) ||
+      want(a, nout, NCD_NC1_WEAK))
+    what |= NCD__SC_Q;
+  if (a->w && (want(a, nout, NCD_NC4) || want(a, nout, NCD_ACCURACY) ||
+               want(a, nout, NCD_NC4_CLASSAVG)))
+    what |= NCD__SC_DECIDE;
+  if (a->w && (want(a, nout, NCD_COSMARGIN_MEAN) || want(a, nout, NCD_COSMARGIN_MIN) || rq->cm))
+    what |= NCD__SC_CM;
+  ncd__ncsums sums = {0, NULL, 0.0, 0, 0, 0.0, 2.0, NULL, rq->cm, NULL};
   q = ncd__calloc(k, sizeof(double));
   work = ncd__malloc_array(ncd__ncf_work(&f, src.block_rows), sizeof(double));
   if (!q || !work) {
@@ -135,6 +147,13 @@ static int compute(const in *a, double *out, size_t nout, req *rq) {
     goto done;
   }
   if (what & NCD__SC_Q) sums.q = q;
+  if ((what & NCD__SC_DECIDE) && want(a, nout, NCD_NC4_CLASSAVG)) {
+    sums.mismc = mismc = ncd__calloc(k, sizeof(uint64_t));
+    if (!mismc) {
+      st = NCD_ENOMEM;
+      goto done;
+    }
+  }
   if (what)
     for (size_t i0 = 0; i0 < n; i0 += src.block_rows) {
       size_t nb = n - i0 < src.block_rows ? n - i0 : src.block_rows;
@@ -155,13 +174,13 @@ static int compute(const in *a, double *out, size_t nout, req *rq) {
     pt.cm_mean = sums.cmsum / dn;
     pt.cm_min = sums.cmmin;
   }
-  if (nout > NCD_NUMRANK_H || rq->rho) {
+  if (want(a, nout, NCD_NUMRANK_H) || rq->rho) {
     rho = rq->rho ? rq->rho : ncd__malloc_array(k, sizeof(double));
     st = rho ? per_class_rank(a, &s, &src, rho) : NCD_ENOMEM;
     if (st != NCD_OK) goto done;
     pt.rho = rho;
   }
-  if (nout > NCD_SNR_MIN || rq->omega) {
+  if (want(a, nout, NCD_SNR_MIN) || want(a, nout, NCD_SNR_MAX) || rq->omega) {
     size_t m = k - 1 < d ? k - 1 : d;
     omega = rq->omega ? rq->omega : ncd__malloc_array(m, sizeof(double));
     st = omega ? snr_values(a, &f, &s, &src, omega) : NCD_ENOMEM;
@@ -173,8 +192,24 @@ static int compute(const in *a, double *out, size_t nout, req *rq) {
     }
     if (st != NCD_OK) goto done;
   }
-  if (nout) st = ncd__nc_assemble(&f, &pt, out, nout);
+  double extra[3] = {NAN, NAN, NAN}; /* NC4_CLASSAVG, SILHOUETTE_COS, ERANK */
+  if (mismc) {
+    double t = 0.0;
+    for (size_t c = 0; c < k; c++) t += (double)mismc[c] / (double)s.count[c];
+    extra[0] = t / (double)k;
+  }
+  if (want(a, nout, NCD_SILHOUETTE_COS))
+    st = ncd__peers_silhouette(k, s.count, &src, a->y, extra + 1, NULL);
+  if (st == NCD_OK && want(a, nout, NCD_ERANK))
+    st = ncd__peers_erank(&s, &src, a->y, extra + 2, NULL);
+  if (st == NCD_OK && nout) st = ncd__nc_assemble(&f, &pt, out, nout);
+  if (st == NCD_OK)
+    for (size_t i = 0; i < nout; i++) {
+      if (i >= NCD_NC4_CLASSAVG && i <= NCD_ERANK) out[i] = extra[i - NCD_NC4_CLASSAVG];
+      if (!want(a, nout, i)) out[i] = NAN;
+    }
 done:
+  ncd__free(mismc);
   if (rho != rq->rho) ncd__free(rho);
   if (omega != rq->omega) ncd__free(omega);
   ncd__free(q);
@@ -198,7 +233,7 @@ int ncd__nc_get_options(const ncd_nc_options *o, ncd__ncopt *opt) {
   opt->pinv_rtol = o ? o->pinv_rtol : 0.0;
   opt->unweighted = o ? o->unweighted_centre : 0;
   if (!(opt->pinv_rtol >= 0.0 && opt->pinv_rtol < 1.0)) return NCD_EINVAL;
-  if (opt->unweighted != 0 && opt->unweighted != 1) return NCD_EINVAL;
+  if (opt->unweighted < 0 || opt->unweighted > 2) return NCD_EINVAL;
   return NCD_OK;
 }
 
@@ -209,7 +244,7 @@ static void get_opt(const ncd_nc_options *o, ncd__ncopt *opt) {
 }
 
 #define IN(h64_, h32_, y_) \
-  {n, d, k, ldh, ldw, h64_, h32_, y_, w, b, {0.0, 0}}
+  {n, d, k, ldh, ldw, h64_, h32_, y_, w, b, {0.0, 0}, 0}
 
 NCD_API int ncd_nc_metrics(size_t n, size_t d, size_t k, const double *h, size_t ldh,
                            const int32_t *y, const double *w, size_t ldw, const double *b,
@@ -255,6 +290,18 @@ NCD_API int ncd_nc_metrics_ex(size_t n, size_t d, size_t k, const double *h, siz
   req rq = {0};
   if (!h) return NCD_EINVAL;
   get_opt(opt, &a.opt);
+  return run(&a, NULL, out, nout, &rq, 0);
+}
+
+NCD_API int ncd_nc_metrics_select(size_t n, size_t d, size_t k, const double *h,
+                                  size_t ldh, const int32_t *y, const double *w,
+                                  size_t ldw, const double *b, const ncd_nc_options *opt,
+                                  uint64_t select, double *out, size_t nout) {
+  in a = IN(h, NULL, y);
+  req rq = {0};
+  if (!h) return NCD_EINVAL;
+  get_opt(opt, &a.opt);
+  a.skip = ~select;
   return run(&a, NULL, out, nout, &rq, 0);
 }
 

@@ -51,7 +51,7 @@ START_TEST(einval) {
   o.pinv_rtol = NAN;
   ck_assert_status(ncd_nc_metrics_ex(6, 2, 3, H, 2, Y, W, 2, B, &o, out, 19), NCD_EINVAL);
   o.pinv_rtol = 0;
-  o.unweighted_centre = 2;
+  o.unweighted_centre = 3; /* 2 = NCD_CENTRE_NONE since the peer layer */
   ck_assert_status(ncd_nc_metrics_ex(6, 2, 3, H, 2, Y, W, 2, B, &o, out, 19), NCD_EINVAL);
   double s[2], om[2], rho[3], cm[6];
   size_t r;

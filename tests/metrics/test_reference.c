@@ -270,7 +270,7 @@ static void compare(size_t n, size_t d, size_t k, int unbalanced, uint64_t seed)
   double want[NCD_METRIC_COUNT], got[NCD_METRIC_COUNT];
   reference(n, d, k, h, y, w, b, 0.0, want);
   ck_assert_status(ncd_nc_metrics(n, d, k, h, d, y, w, d, b, got, NCD_METRIC_COUNT), NCD_OK);
-  for (int i = 0; i < NCD_METRIC_COUNT; i++)
+  for (int i = 0; i <= NCD_SNR_MAX; i++) /* the contract's metrics; peers: test_peers_*.c */
     ck_assert_msg(ncd_test_close(got[i], want[i], 1e-10, 1e-13),
                   "n=%zu d=%zu k=%zu unb=%d metric %d: %.17g vs reference %.17g", n, d, k,
                   unbalanced, i, got[i], want[i]);
@@ -427,7 +427,7 @@ START_TEST(invariances) {
   }
   for (size_t c = 0; c < k; c++) memcpy(w2 + c * d, w + (k - 1 - c) * d, d * sizeof *w), b2[c] = b[k - 1 - c];
   ck_assert_status(ncd_nc_metrics(n, d, k, h2, d, y2, w2, d, b2, o1, NCD_METRIC_COUNT), NCD_OK);
-  for (int i = 0; i < NCD_METRIC_COUNT; i++) ck_assert_close(o1[i], o0[i], 1e-11, 1e-14);
+  for (int i = 0; i <= NCD_SNR_MAX; i++) ck_assert_close(o1[i], o0[i], 1e-11, 1e-14);
   /* translation by t with b -> b - W t: all but NUMRANK_H */
   for (size_t i = 0; i < n; i++)
     for (size_t j = 0; j < d; j++) h2[i * d + j] = h[i * d + j] + 10.0 * (double)j - 20.0;
@@ -436,14 +436,14 @@ START_TEST(invariances) {
     for (size_t j = 0; j < d; j++) b2[c] -= w[c * d + j] * (10.0 * (double)j - 20.0);
   }
   ck_assert_status(ncd_nc_metrics(n, d, k, h2, d, y, w, d, b2, o1, NCD_METRIC_COUNT), NCD_OK);
-  for (int i = 0; i < NCD_METRIC_COUNT; i++)
+  for (int i = 0; i <= NCD_SNR_MAX; i++)
     if (i != NCD_NUMRANK_H) ck_assert_close(o1[i], o0[i], 1e-11, 1e-14);
   /* scale h by 2, w by 3, b by 6 */
   for (size_t i = 0; i < n * d; i++) h2[i] = 2 * h[i];
   for (size_t i = 0; i < k * d; i++) w2[i] = 3 * w[i];
   for (size_t c = 0; c < k; c++) b2[c] = 6 * b[c];
   ck_assert_status(ncd_nc_metrics(n, d, k, h2, d, y, w2, d, b2, o1, NCD_METRIC_COUNT), NCD_OK);
-  for (int i = 0; i < NCD_METRIC_COUNT; i++) ck_assert_close(o1[i], o0[i], 1e-11, 1e-14);
+  for (int i = 0; i <= NCD_SNR_MAX; i++) ck_assert_close(o1[i], o0[i], 1e-11, 1e-14);
   free(h), free(h2), free(w), free(w2), free(y), free(y2);
 }
 END_TEST

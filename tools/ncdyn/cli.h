@@ -52,7 +52,7 @@ int cli_status(const char *cmd, const char *what, int status);
 
 /* Metric names in ncd_metric order: the enum names, lower case, without NCD_. */
 const char *cli_metric_name(size_t i, char *buf, size_t cap);
-#define CLI_METRIC_NAMES 19
+#define CLI_METRIC_NAMES 28
 
 /* Prints a double as JSON (null when not finite) with 17 significant digits. */
 void cli_json_number(FILE *out, double v);

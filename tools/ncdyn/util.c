@@ -133,7 +133,9 @@ const char *cli_metric_name(size_t i, char *buf, size_t cap) {
       "nc2_maxangle_h", "nc2_etf_h",      "nc2_etf_w",      "nc3",
       "nc3_duality",   "nc4",             "accuracy",       "nc1_trace_ratio",
       "nc1_cdnv",      "nc1_pinv_rank",   "cosmargin_mean", "cosmargin_min",
-      "numrank_h",     "snr_min",         "snr_max"};
+      "numrank_h",     "snr_min",         "snr_max",        "nc1_weak",
+      "unc3_var",      "gnc2_dist_var",   "gnc2_log_mean",  "gnc2_log_var",
+      "centroid_cos",  "nc4_classavg",    "silhouette_cos", "erank"};
   if (i < CLI_METRIC_NAMES) return names[i];
   snprintf(buf, cap, "metric_%zu", i); /* metrics added to the library later */
   return buf;

@@ -1,0 +1,154 @@
+/*
+ * peers_nrc.c - neural regression collapse (spec/metrics-peers.md section 9,
+ * nc-toolbox regression.py / decomp.py): principal directions of H (P-12, from
+ * the eigenvectors of the d x d Gram, sign-fixed as nc-toolbox), NRC1 and its
+ * profile through V_perp (P-10), NRC2 through an orthonormal basis of the
+ * head's row space, residual per row, NRC3 in the intended form of P-11
+ * (symmetric root of the target covariance, golden-section minimisation over
+ * [gamma_lo, gamma_hi]) or nc-toolbox's literal form behind NCD_NRC_NCTB.
+ * Public ncd_principal_decomp, ncd_nrc1_profile, ncd_nrc_metrics.
+ */
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include "kernels/kernels_internal.h"
+#include "metrics_internal.h"
+
+#define NRC_BLOCK 256
+
+/* Gram G = X^T X of the rows of h (minus mean when mean != NULL; unit rows
+ * when unit != 0), d x d. *zero set when a row is 0 (unit only). */
+static int gram(size_t n, size_t d, const double *h, size_t ldh, const double *mean, int unit,
+                double *g, int *zero) {
+  double *b = ncd__malloc_array(NRC_BLOCK, d * sizeof(double));
+  if (!b) return NCD_ENOMEM;
+  for (size_t i0 = 0; i0 < n; i0 += NRC_BLOCK) {
+    size_t nb = n - i0 < NRC_BLOCK ? n - i0 : NRC_BLOCK;
+    for (size_t r = 0; r < nb; r++) {
+      const double *x = h + (i0 + r) * ldh;
+      double t = 0.0;
+      for (size_t j = 0; j < d; j++) {
+        b[r * d + j] = x[j] - (mean ? mean[j] : 0.0);
+        t += b[r * d + j] * b[r * d + j];
+      }
+      if (unit) {
+        if (!(t > 0.0)) *zero = 1;
+        for (size_t j = 0; j < d; j++) b[r * d + j] /= sqrt(t);
+      }
+    }
+    ncd__syrk_ata(nb, d, 1.0, b, d, i0 ? 1.0 : 0.0, g, d);
+  }
+  ncd__free(b);
+  return NCD_OK;
+}
+
+/* V (d x d, row j = j-th principal direction, descending eigenvalue) and the
+ * eigenvalues lam (descending) of the Gram of h (centred if centre). Rows are
+ * sign-fixed: largest-|.| entry positive (first index on ties). */
+static int principal(size_t n, size_t d, const double *h, size_t ldh, int centre, double *v,
+                     double *lam, double *mean) {
+  double *g = ncd__malloc_array(d, d * sizeof(double)), *w = ncd__malloc_array(d, sizeof(double));
+  int st = g && w ? NCD_OK : NCD_ENOMEM, zero = 0;
+  if (st == NCD_OK && centre) {
+    memset(mean, 0, d * sizeof(double));
+    for (size_t i = 0; i < n; i++)
+      for (size_t j = 0; j < d; j++) mean[j] += h[i * ldh + j] / (double)n;
+  }
+  if (st == NCD_OK) st = gram(n, d, h, ldh, centre ? mean : NULL, 0, g, &zero);
+  if (st == NCD_OK) st = ncd__syev(d, g, d, w, 1);
+  for (size_t r = 0; st == NCD_OK && r < d; r++) {
+    const double *e = g + (d - 1 - r) * d;
+    size_t am = 0;
+    for (size_t j = 1; j < d; j++)
+      if (fabs(e[j]) > fabs(e[am])) am = j;
+    double sg = e[am] < 0.0 ? -1.0 : 1.0;
+    for (size_t j = 0; j < d; j++) v[r * d + j] = sg * e[j];
+    lam[r] = w[d - 1 - r];
+  }
+  ncd__free(g);
+  ncd__free(w);
+  return st;
+}
+
+/* t_l = v_l^T Ghat v_l (l = 0..d-1) with Ghat = (1/n) sum of unit rows' outer products. */
+static int nrc_terms(size_t n, size_t d, const double *h, size_t ldh, const double *v, double *t,
+                     int *zero) {
+  double *g = ncd__malloc_array(d, d * sizeof(double)), *gv = ncd__malloc_array(d, d * sizeof(double));
+  int st = g && gv ? NCD_OK : NCD_ENOMEM;
+  if (st == NCD_OK) st = gram(n, d, h, ldh, NULL, 1, g, zero);
+  if (st == NCD_OK) {
+    ncd__gemm(NCD__NOTRANS, NCD__TRANS, d, d, d, 1.0 / (double)n, v, d, g, d, 0.0, gv, d);
+    for (size_t l = 0; l < d; l++) {
+      double s = 0.0;
+      for (size_t j = 0; j < d; j++) s += gv[l * d + j] * v[l * d + j];
+      t[l] = s;
+    }
+  }
+  ncd__free(g);
+  ncd__free(gv);
+  return st;
+}
+
+static int check_h(size_t n, size_t d, const double *h, size_t ldh) {
+  if (!h) return NCD_EINVAL;
+  NCD_TRY(ncd__check_matrix(h, n, d, ldh, sizeof(double)));
+  size_t t;
+  if (ncd__mul_overflows(d, d, &t) || ncd__mul_overflows(t, 3 * sizeof(double), &t))
+    return NCD_EINVAL;
+  return NCD_OK;
+}
+
+NCD_API int ncd_principal_decomp(size_t n, size_t d, const double *h, size_t ldh, int centre,
+                                 double *p, size_t ldp, double *s, double *mean) {
+  NCD_TRY(check_h(n, d, h, ldh));
+  size_t r = n < d ? n : d;
+  if (!p || ldp < d || (centre != 0 && centre != 1)) return NCD_EINVAL;
+  NCD_TRY(ncd__scan_finite(h, n, d, ldh));
+  double *v = ncd__malloc_array(d, d * sizeof(double)), *lam = ncd__malloc_array(d, sizeof(double));
+  double *mu = ncd__malloc_array(d, sizeof(double));
+  int st = v && lam && mu ? principal(n, d, h, ldh, centre, v, lam, mu) : NCD_ENOMEM;
+  if (st == NCD_OK) {
+    for (size_t i = 0; i < r; i++) {
+      memcpy(p + i * ldp, v + i * d, d * sizeof(double));
+      if (s) s[i] = lam[i] > 0.0 ? sqrt(lam[i]) : 0.0;
+    }
+    if (centre && mean) memcpy(mean, mu, d * sizeof(double));
+  }
+  ncd__free(v);
+  ncd__free(lam);
+  ncd__free(mu);
+  return st;
+}
+
+static int profile(size_t n, size_t d, const double *h, size_t ldh, int centre, double *out) {
+  double *v = ncd__malloc_array(d, d * sizeof(double)), *lam = ncd__malloc_array(d, sizeof(double));
+  double *t = ncd__malloc_array(d, sizeof(double));
+  double *mu = centre ? ncd__malloc_array(d, sizeof(double)) : NULL;
+  int st = v && lam && t && (mu || !centre) ? principal(n, d, h, ldh, centre, v, lam, mu)
+                                            : NCD_ENOMEM, zero = 0;
+  if (st == NCD_OK) st = nrc_terms(n, d, h, ldh, v, t, &zero);
+  if (st == NCD_OK) {
+    double acc = 0.0;
+    for (size_t j = d; j-- > 0;) { /* p_j (1-based j) = sum_{l > j} t_l */
+      out[j] = zero ? NAN : acc;
+      acc += t[j];
+    }
+  }
+  ncd__free(v);
+  ncd__free(lam);
+  ncd__free(t);
+  ncd__free(mu);
+  return st;
+}
+
+int ncd__peers_nrc1_centred(size_t n, size_t d, const double *h, size_t ldh, double *out) {
+  return profile(n, d, h, ldh, 1, out);
+}
+
+NCD_API int ncd_nrc1_profile(size_t n, size_t d, const double *h, size_t ldh, double *out) {
+  NCD_TRY(check_h(n, d, h, ldh));
+  if (!out) return NCD_EINVAL;
+  NCD_TRY(ncd__scan_finite(h, n, d, ldh));
+  return profile(n, d, h, ldh, 0, out);
+}

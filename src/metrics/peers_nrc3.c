@@ -1,0 +1,205 @@
+/*
+ * peers_nrc3.c - ncd_nrc_metrics (spec/metrics-peers.md P-10, P-11): NRC1(m)
+ * from ncd_nrc1_profile, NRC2 = mean squared residual of the unit rows off the
+ * row space of the regression head W_r (orthonormal basis from its SVD, cut as
+ * numpy pinv's rcond 1e-15, residual formed per row), NRC3 intended (symmetric
+ * root of the sample-centred target covariance) or nc-toolbox's literal form
+ * (NCD_NRC_NCTB), minimised over [gamma_lo, gamma_hi] by golden-section search.
+ */
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include "kernels/kernels_internal.h"
+#include "metrics_internal.h"
+
+/* f(gamma) = || A - X / ||X||_F ||_F^2, X_ij = S_ij - sqrt(gamma) delta_ij
+ * (literal: S_ij = sig_j, a broadcast vector). NaN when X = 0. */
+static double nrc3_f(size_t m, const double *a, const double *s, int vec, double gamma) {
+  double nx = 0.0, f = 0.0, sg = sqrt(gamma);
+  for (size_t i = 0; i < m; i++)
+    for (size_t j = 0; j < m; j++) {
+      double x = (vec ? s[j] : s[i * m + j]) - (i == j ? sg : 0.0);
+      nx += x * x;
+    }
+  nx = sqrt(nx);
+  if (!(nx > 0.0)) return NAN;
+  for (size_t i = 0; i < m; i++)
+    for (size_t j = 0; j < m; j++) {
+      double x = (vec ? s[j] : s[i * m + j]) - (i == j ? sg : 0.0);
+      double e = a[i * m + j] - x / nx;
+      f += e * e;
+    }
+  return f;
+}
+
+/* Golden-section minimum of nrc3_f on [lo, hi] (xtol 1e-12), endpoints checked. */
+static void minimise(size_t m, const double *a, const double *s, int vec, double lo, double hi,
+                     double *fmin, double *gmin) {
+  const double r = (sqrt(5.0) - 1.0) / 2.0, a0 = lo, b0 = hi;
+  double x1 = hi - r * (hi - lo), x2 = lo + r * (hi - lo);
+  double f1 = nrc3_f(m, a, s, vec, x1), f2 = nrc3_f(m, a, s, vec, x2);
+  while (hi - lo > 1e-12) {
+    if (f1 <= f2) {
+      hi = x2, x2 = x1, f2 = f1;
+      x1 = hi - r * (hi - lo);
+      f1 = nrc3_f(m, a, s, vec, x1);
+    } else {
+      lo = x1, x1 = x2, f1 = f2;
+      x2 = lo + r * (hi - lo);
+      f2 = nrc3_f(m, a, s, vec, x2);
+    }
+  }
+  *gmin = f1 <= f2 ? x1 : x2;
+  *fmin = f1 <= f2 ? f1 : f2;
+  /* f depends on sqrt(gamma): a minimum on a bound is only approached to
+   * sqrt(xtol) by the search, so the bounds are compared exactly */
+  double fa = nrc3_f(m, a, s, vec, a0), fb = nrc3_f(m, a, s, vec, b0);
+  if (fa <= *fmin) *fmin = fa, *gmin = a0;
+  if (fb < *fmin) *fmin = fb, *gmin = b0;
+}
+
+/* NRC3 and gamma* from targets t (n x m) and head wr (m x d). */
+static int nrc3(size_t n, size_t m, size_t d, const double *t, size_t ldt, const double *wr,
+                size_t ldwr, double lo, double hi, unsigned flags, double *out) {
+  double *c = ncd__calloc(m * m, sizeof(double)), *e = ncd__malloc_array(m, sizeof(double));
+  double *s = ncd__calloc(m * m, sizeof(double)), *a = ncd__malloc_array(m, m * sizeof(double));
+  double *mu = ncd__calloc(m, sizeof(double));
+  int st = c && e && s && a && mu ? NCD_OK : NCD_ENOMEM, lit = (flags & NCD_NRC_NCTB) != 0;
+  if (st == NCD_OK) {
+    /* A = W W^T / ||W W^T||_F */
+    ncd__syrk_aat(m, d, 1.0, wr, ldwr, 0.0, a, m);
+    double na = 0.0;
+    for (size_t i = 0; i < m * m; i++) na += a[i] * a[i];
+    na = sqrt(na);
+    for (size_t i = 0; i < m * m; i++) a[i] /= na;
+    /* intended: C = (1/n) sum (t_i - tbar)(t_i - tbar)^T; literal: Yc^T Yc with rows centred
+     * across their m targets */
+    if (!lit)
+      for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < m; j++) mu[j] += t[i * ldt + j] / (double)n;
+    for (size_t i = 0; i < n; i++) {
+      double rm = 0.0;
+      if (lit) {
+        for (size_t j = 0; j < m; j++) rm += t[i * ldt + j] / (double)m;
+      }
+      for (size_t j = 0; j < m; j++)
+        for (size_t l = 0; l < m; l++)
+          c[j * m + l] += (t[i * ldt + j] - (lit ? rm : mu[j])) * (t[i * ldt + l] - (lit ? rm : mu[l]));
+    }
+    if (!lit)
+      for (size_t i = 0; i < m * m; i++) c[i] /= (double)n;
+    st = ncd__syev(m, c, m, e, 1); /* row i of c: eigenvector of e[i], ascending */
+  }
+  if (st == NCD_OK) {
+    if (!lit) { /* Sigma^(1/2) = E Lambda^(1/2) E^T */
+      for (size_t q = 0; q < m; q++) {
+        double r = e[q] > 0.0 ? sqrt(e[q]) : 0.0;
+        for (size_t i = 0; i < m; i++)
+          for (size_t j = 0; j < m; j++) s[i * m + j] += r * c[q * m + i] * c[q * m + j];
+      }
+    } else { /* sig = U (U s) / sqrt(n), U columns sign-fixed (svd_flip), s descending */
+      double *us = mu;
+      memset(us, 0, m * sizeof(double));
+      for (size_t q = 0; q < m; q++) { /* column q of U = eigenvector of the q-th largest */
+        const double *u = c + (m - 1 - q) * m;
+        size_t am = 0;
+        for (size_t i = 1; i < m; i++)
+          if (fabs(u[i]) > fabs(u[am])) am = i;
+        double sg = u[am] < 0.0 ? -1.0 : 1.0, sv = e[m - 1 - q] > 0.0 ? sqrt(e[m - 1 - q]) : 0.0;
+        for (size_t i = 0; i < m; i++) us[i] += sg * u[i] * sv;
+      }
+      for (size_t i = 0; i < m; i++) {
+        double v = 0.0;
+        for (size_t q = 0; q < m; q++) {
+          const double *u = c + (m - 1 - q) * m;
+          size_t am = 0;
+          for (size_t l = 1; l < m; l++)
+            if (fabs(u[l]) > fabs(u[am])) am = l;
+          v += (u[am] < 0.0 ? -u[i] : u[i]) * us[q];
+        }
+        s[i] = v / sqrt((double)n);
+      }
+    }
+    if (lo == hi) {
+      out[0] = nrc3_f(m, a, s, lit, lo);
+      out[1] = lo;
+    } else {
+      minimise(m, a, s, lit, lo, hi, out, out + 1);
+    }
+  }
+  ncd__free(c);
+  ncd__free(e);
+  ncd__free(s);
+  ncd__free(a);
+  ncd__free(mu);
+  return st;
+}
+
+/* NRC2 = (1/n) sum_i ||u_i - Q Q^T u_i||^2, Q an orthonormal basis of the rows of wr. */
+static int nrc2(size_t n, size_t d, size_t m, const double *h, size_t ldh, const double *wr,
+                size_t ldwr, double *out) {
+  double *wc = ncd__malloc_array(m, d * sizeof(double)), *sv = ncd__malloc_array(m, sizeof(double));
+  double *vt = ncd__malloc_array(m, d * sizeof(double)), *u = ncd__malloc_array(d, sizeof(double));
+  int st = wc && sv && vt && u ? NCD_OK : NCD_ENOMEM;
+  for (size_t i = 0; st == NCD_OK && i < m; i++) memcpy(wc + i * d, wr + i * ldwr, d * sizeof(double));
+  if (st == NCD_OK) st = ncd__svd(m, d, wc, d, sv, NULL, 0, vt, d);
+  if (st == NCD_OK) {
+    size_t r = 0;
+    while (r < m && sv[r] > 1e-15 * sv[0]) r++;
+    double tot = 0.0;
+    for (size_t i = 0; i < n; i++) {
+      double nn = 0.0;
+      for (size_t j = 0; j < d; j++) nn += h[i * ldh + j] * h[i * ldh + j];
+      if (!(nn > 0.0)) {
+        tot = NAN;
+        break;
+      }
+      for (size_t j = 0; j < d; j++) u[j] = h[i * ldh + j] / sqrt(nn);
+      for (size_t q = 0; q < r; q++) {
+        double c = 0.0;
+        for (size_t j = 0; j < d; j++) c += vt[q * d + j] * u[j];
+        for (size_t j = 0; j < d; j++) u[j] -= c * vt[q * d + j];
+      }
+      for (size_t j = 0; j < d; j++) tot += u[j] * u[j];
+    }
+    *out = tot / (double)n;
+  }
+  ncd__free(wc);
+  ncd__free(sv);
+  ncd__free(vt);
+  ncd__free(u);
+  return st;
+}
+
+NCD_API int ncd_nrc_metrics(size_t n, size_t d, const double *h, size_t ldh, size_t m,
+                            const double *t, size_t ldt, const double *wr, size_t ldwr,
+                            double gamma_lo, double gamma_hi, unsigned flags, double out[4]) {
+  if (!h || !out || m < 1 || m > n || m > d || (flags & ~3u)) return NCD_EINVAL;
+  if (!(gamma_lo >= 0.0 && gamma_lo <= gamma_hi && isfinite(gamma_hi))) return NCD_EINVAL;
+  NCD_TRY(ncd__check_matrix(h, n, d, ldh, sizeof(double)));
+  size_t sz;
+  if (ncd__mul_overflows(d, d, &sz) || ncd__mul_overflows(sz, 3 * sizeof(double), &sz))
+    return NCD_EINVAL;
+  if (t) NCD_TRY(ncd__check_matrix(t, n, m, ldt, sizeof(double)));
+  if (wr) NCD_TRY(ncd__check_matrix(wr, m, d, ldwr, sizeof(double)));
+  NCD_TRY(ncd__scan_finite(h, n, d, ldh));
+  if (t) NCD_TRY(ncd__scan_finite(t, n, m, ldt));
+  if (wr) NCD_TRY(ncd__scan_finite(wr, m, d, ldwr));
+  double res[4] = {NAN, NAN, NAN, NAN};
+  double *prof = ncd__malloc_array(d, sizeof(double));
+  int st = prof ? NCD_OK : NCD_ENOMEM;
+  if (st == NCD_OK) {
+    if (flags & NCD_NRC_PCA_CENTRED) { /* V from the centred H, then the NRC1 terms */
+      st = ncd__peers_nrc1_centred(n, d, h, ldh, prof);
+    } else {
+      st = ncd_nrc1_profile(n, d, h, ldh, prof);
+    }
+    if (st == NCD_OK) res[0] = prof[m - 1];
+  }
+  if (st == NCD_OK && wr) st = nrc2(n, d, m, h, ldh, wr, ldwr, res + 1);
+  if (st == NCD_OK && wr && t) st = nrc3(n, m, d, t, ldt, wr, ldwr, gamma_lo, gamma_hi, flags, res + 2);
+  if (st == NCD_OK) memcpy(out, res, sizeof res);
+  ncd__free(prof);
+  return st;
+}
