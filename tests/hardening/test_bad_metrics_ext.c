@@ -145,7 +145,7 @@ START_TEST(metrics_ext_bad_input) {
   o.pinv_rtol = NAN;
   ck_assert_status(ncd_nc_spectrum(D.n, D.d, D.k, D.h, D.ld, D.y, &o, out, rank), NCD_EINVAL);
   o.pinv_rtol = 0.0;
-  o.unweighted_centre = 2;
+  o.unweighted_centre = 3; /* 0 sample, 1 class, 2 none (ncd_centre); 3 is invalid */
   ck_assert_status(ncd_nc_snr(D.n, D.d, D.k, D.h, D.ld, D.y, &o, out), NCD_EINVAL);
   /* singular Sigma_W for the SNR: n - k < d */
   ck_assert_status(ncd_nc_snr(6, D.d, D.k, D.h, D.ld, D.y, NULL, out), NCD_ESINGULAR);
