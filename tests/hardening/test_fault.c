@@ -135,6 +135,18 @@ static int c_hinit32(fixture *f) { double sw[4] = {0, 1, 1, 1}, sh[4] = {0, 1, 2
 static int c_etfinit(fixture *f) { double *h = malloc(f->n * f->d * 8); int s = ncd_etf_ufm_init(NDK, f->y, 1.0, 2.0, 5, f->g, f->d, h, f->d); free(h); return s; }
 static int c_curv(fixture *f) { double c; return ncd_ufm_curvature(f->ufm, f->w, f->d, f->h, f->d, f->b, f->w, f->d, f->h, f->d, f->b, &c); }
 
+static int c_select(fixture *f) { return ncd_nc_metrics_select(NDK, f->h, f->d, f->y, f->w, f->d, f->b, NULL, ~(uint64_t)0, f->out, NCD_METRIC_COUNT); }
+static int c_pairs(fixture *f) { double m, v, vals[6]; return ncd_nc_pairs(NDK, f->h, f->d, f->y, f->w, f->d, NCD_CENTRE_SAMPLE, NCD_PAIR_WCOS_UPPER, 1.0, &m, &v, vals); }
+static int c_erank(fixture *f) { double e, ec[4]; return ncd_nc_erank(NDK, f->h, f->d, f->y, &e, ec); }
+static int c_sil(fixture *f) { double m; return ncd_nc_silhouette_cos(NDK, f->h, f->d, f->y, &m, f->out); }
+static int c_cka(fixture *f) { double c; return ncd_linear_cka(f->n, f->d, f->h, f->d, f->k, f->z, f->k, &c); }
+static int c_agree(fixture *f) { double a, b, pc[4]; return ncd_nc_agreement(NDK, f->h, f->d, f->y, f->w, f->d, f->w, f->d, f->b, &a, &b, pc); }
+static int c_ood(fixture *f) { double o; return ncd_nc_ood_orthodev(NDK, f->h, f->d, f->y, 10, f->h + 10 * f->d, f->d, NCD_CENTRE_SAMPLE, &o); }
+static int c_pdecomp(fixture *f) { double p[6 * 6], s[6], m[6]; return ncd_principal_decomp(f->n, f->d, f->h, f->d, 1, p, 6, s, m); }
+static int c_nrc1(fixture *f) { return ncd_nrc1_profile(f->n, f->d, f->h, f->d, f->out); }
+static int c_nrc(fixture *f) { double o[4]; return ncd_nrc_metrics(f->n, f->d, f->h, f->d, 2, f->z, f->k, f->w, f->d, 0.0, 1.0, 0, o); }
+static int c_classvec(fixture *f) { double a[4], b[4], c[4], e[4], g[16]; return ncd_nc_class_vectors(NDK, f->h, f->d, f->y, f->w, f->d, NCD_CENTRE_CLASS, a, b, c, e, g, 4); }
+
 typedef struct { const char *name; int (*fn)(fixture *); int stateful; } entry;
 static const entry calls[] = {
     {"ncd_softmax", c_softmax, 0},       {"ncd_ce_loss", c_ce, 0},
@@ -165,6 +177,12 @@ static const entry calls[] = {
     {"ncd_hadamard_gd", c_hgd, 0},       {"ncd_hadamard_flow", c_hflow, 0},
     {"ncd_hadamard_ufm_init", c_hinit, 0}, {"ncd_hadamard_ufm_init_f32", c_hinit32, 0},
     {"ncd_etf_ufm_init", c_etfinit, 0},  {"ncd_ufm_curvature", c_curv, 0},
+    {"ncd_nc_metrics_select", c_select, 0}, {"ncd_nc_pairs", c_pairs, 0},
+    {"ncd_nc_erank", c_erank, 0},        {"ncd_nc_silhouette_cos", c_sil, 0},
+    {"ncd_linear_cka", c_cka, 0},        {"ncd_nc_agreement", c_agree, 0},
+    {"ncd_nc_ood_orthodev", c_ood, 0},   {"ncd_principal_decomp", c_pdecomp, 0},
+    {"ncd_nrc1_profile", c_nrc1, 0},     {"ncd_nrc_metrics", c_nrc, 0},
+    {"ncd_nc_class_vectors", c_classvec, 0},
     {"ncd_nc_acc_begin_pass2", c_pass2, 1}, /* last: leaves acc in its second pass */
 };
 
