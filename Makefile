@@ -297,7 +297,7 @@ run: deps
 	@echo "plot: $(DEMO_PNG)"
 
 
-BENCH_SRC := $(wildcard bench/bench_*.c)
+BENCH_SRC := $(filter-out bench/bench_common.c,$(wildcard bench/bench_*.c))
 BENCH_BINS := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 $(BUILD)/bench/%: bench/%.c bench/bench_common.c bench/bench_common.h $(STATIC)
 	@mkdir -p $(@D)
