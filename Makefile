@@ -222,6 +222,7 @@ check-exports: all
 
 check-header:
 	@tests/scripts/check_header.sh "$(CC)" "$(CXX)" "$(BUILD)"
+	@tests/scripts/check_contract.sh "$(CC)" "$(CXX)" "$(BUILD)/contract"
 
 check-abi: all
 	@tests/scripts/check_abi.sh $(SO_REAL) tests/abi/libncdyn.abi
