@@ -102,12 +102,6 @@ static double batch_spread(size_t n, size_t k, const double *a, size_t lda,
   return poison;
 }
 
-void ncd__ghost_max_spread(size_t n, size_t k, const double *a, size_t lda,
-                           double *max_spread, size_t *argmax) {
-  if (batch_spread(n, k, a, lda, max_spread, argmax) != 0.0 && !isnan(*max_spread))
-    *max_spread = NAN;
-}
-
 static int finish(double spread, size_t arg, double *rho, size_t *argmax) {
   /* spread of finite values can overflow to +Inf (1e308 - -1e308): then the
    * radius is 0 to double precision, which pi / Inf gives exactly. */

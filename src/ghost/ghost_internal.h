@@ -9,12 +9,6 @@
 
 #include "core/core_internal.h"
 
-/* Largest spread max_j a_ij - min_j a_ij over the rows of a (n x k, ld), with
- * the first row attaining it. No validation (callers validate). A NaN in a row
- * makes that row's spread NaN, which is reported as *max_spread = NaN. */
-void ncd__ghost_max_spread(size_t n, size_t k, const double *a, size_t lda,
-                           double *max_spread, size_t *argmax);
-
 /* One sample after spec 2.6 steps 1-3: m groups of distinct slopes, sorted by
  * slope, c_j = (b_j - mid)/Delta in [-1/2, 1/2] and l_j = LSE of the group's
  * logits minus the largest of them (so max l_j = 0). Work arrays of k entries

@@ -37,20 +37,6 @@ void ncd__gemm(ncd__trans ta, ncd__trans tb, size_t m, size_t n, size_t k,
                     1, beta, c, (ptrdiff_t)ldc, 1);
 }
 
-void ncd__sgemm(ncd__trans ta, ncd__trans tb, size_t m, size_t n, size_t k,
-                float alpha, const float *a, size_t lda, const float *b, size_t ldb,
-                float beta, float *c, size_t ldc) {
-  if (m == 0 || n == 0) return;
-  if (k == 0) {
-    for (size_t i = 0; i < m; i++)
-      for (size_t j = 0; j < n; j++) c[i * ldc + j] = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
-    return;
-  }
-  bli_sgemm(blis_trans(ta), blis_trans(tb), (dim_t)m, (dim_t)n, (dim_t)k, &alpha,
-            (float *)a, (inc_t)lda, 1, (float *)b, (inc_t)ldb, 1, &beta, c,
-            (inc_t)ldc, 1);
-}
-
 void ncd__symmetrize_lower(size_t n, double *c, size_t ldc) {
   for (size_t i = 0; i < n; i++)
     for (size_t j = i + 1; j < n; j++) c[i * ldc + j] = c[j * ldc + i];

@@ -32,11 +32,6 @@ void ncd__gemm_strided(ncd__trans ta, ncd__trans tb, size_t m, size_t n, size_t 
 void ncd__gemm(ncd__trans ta, ncd__trans tb, size_t m, size_t n, size_t k,
                double alpha, const double *a, size_t lda, const double *b,
                size_t ldb, double beta, double *c, size_t ldc);
-/* Single precision twin (float32 in, float32 out). */
-void ncd__sgemm(ncd__trans ta, ncd__trans tb, size_t m, size_t n, size_t k,
-                float alpha, const float *a, size_t lda, const float *b, size_t ldb,
-                float beta, float *c, size_t ldc);
-
 /* C (n x n, BOTH triangles written) = alpha * A^T A + beta * C, A m x n
  * row-major: the Gram/scatter of the rows of A (features n x d -> d x d). */
 void ncd__syrk_ata(size_t m, size_t n, double alpha, const double *a, size_t lda,
