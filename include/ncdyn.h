@@ -1141,6 +1141,15 @@ NCD_API int ncd_nc_class_vectors(size_t n, size_t d, size_t k, const double *h, 
                                  ncd_centre centre, double *norms, double *dots,
                                  double *cosines, double *dual_dist, double *gram, size_t ldg);
 
+/* ---- additions: twins (float32 / int64-label twins of the peer calls, pair grids) ---- */
+/* ---- end additions: twins ---- */
+
+/* ---- additions: acc-ext (streaming peer metrics on the accumulator) ---- */
+/* ---- end additions: acc-ext ---- */
+
+/* ---- additions: stream-objs (streaming CKA and NRC objects) ---- */
+/* ---- end additions: stream-objs ---- */
+
 /* ==== end section 6 ======================================================== */
 
 

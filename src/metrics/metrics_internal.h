@@ -168,4 +168,16 @@ int ncd__peers_erank(const ncd__cstats *st, ncd__rowsrc *src, const int32_t *y,
 int ncd__peers_silhouette(size_t k, const size_t *count, ncd__rowsrc *src,
                           const int32_t *y, double *mean, double *per_sample);
 
+/* ---- additions: perf8 ---- */
+/* ---- end additions: perf8 ---- */
+
+/* ---- additions: twins ---- */
+/* ---- end additions: twins ---- */
+
+/* ---- additions: acc-ext ---- */
+/* ---- end additions: acc-ext ---- */
+
+/* ---- additions: stream-objs ---- */
+/* ---- end additions: stream-objs ---- */
+
 #endif /* NCD_METRICS_INTERNAL_H */
