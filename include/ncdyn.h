@@ -1145,6 +1145,71 @@ NCD_API int ncd_nc_class_vectors(size_t n, size_t d, size_t k, const double *h, 
 /* ---- end additions: twins ---- */
 
 /* ---- additions: acc-ext (streaming peer metrics on the accumulator) ---- */
+/*
+ * The peer metrics of a streaming accumulator (spec/metrics-peers.md; docs/metrics.md
+ * "Streaming peer metrics"): every value equals the one-shot call on all the data
+ * (same tolerance as ncd_nc_acc_metrics) whatever the batch split or merge tree.
+ * NCD_NC4_CLASSAVG comes from the second pass whenever a classifier is set
+ * (per-class mismatch counts, merged by addition).
+ */
+
+/** Extra flag of ncd_nc_acc_create (combinable with NCD_ACC_SCATTER and
+ *  NCD_ACC_CLASS_SCATTER): keep the k x d class sums of the unit-length rows
+ *  (plain sums, spec P-16) in the first pass and the sum of the silhouettes
+ *  s_i in the second, so that ncd_nc_acc_metrics gives NCD_SILHOUETTE_COS once
+ *  the second pass is complete (O(k d) state, O(d k) per sample). */
+enum { NCD_ACC_SILHOUETTE = 4 };
+
+/**
+ * ncd_nc_pairs from an accumulator's first-pass state (counts, class means,
+ * q_c, and for NCD_PAIR_WCOS_UPPER the classifier set on it): same centre,
+ * which, p and outputs (*mean, *var, vals of k(k-1)/2 values in row order;
+ * each may be NULL). Works in either pass (the second pass does not change
+ * the first-pass state). Statuses: NCD_EINVAL (acc NULL, unknown centre or
+ * which, p not finite, a class without samples, NCD_PAIR_WCOS_UPPER without a
+ * classifier), NCD_ENOMEM.
+ */
+NCD_API int ncd_nc_acc_pairs(const ncd_nc_acc *acc, ncd_centre centre, ncd_pair which,
+                             double p, double *mean, double *var, double *vals);
+
+/**
+ * ncd_nc_class_vectors from an accumulator's first-pass state: norms, dots,
+ * cosines, dual_dist (k values each) and gram (k x k, ldg >= k), each may be
+ * NULL but not all; dots, cosines and dual_dist need the classifier set on
+ * the state. Statuses: NCD_EINVAL (acc NULL, unknown centre, all outputs NULL,
+ * a classifier output without a classifier, ldg < k with gram, a class
+ * without samples), NCD_ENOMEM.
+ */
+NCD_API int ncd_nc_acc_class_vectors(const ncd_nc_acc *acc, ncd_centre centre,
+                                     double *norms, double *dots, double *cosines,
+                                     double *dual_dist, double *gram, size_t ldg);
+
+/**
+ * ncd_nc_erank from an accumulator: *erank (NCD_ERANK, needs NCD_ACC_SCATTER:
+ * eigenvalues of S_W + Mbar^T diag(n_c) Mbar) and erank_class (k values, needs
+ * NCD_ACC_CLASS_SCATTER: eigenvalues of each S_c; NaN for n_c < 2), with the
+ * d * DBL_EPSILON * lambda_max cut of spec P-14. Either output may be NULL, not
+ * both. Statuses: NCD_EINVAL (acc NULL, both outputs NULL, an output whose
+ * flag the state was created without, a class without samples), NCD_ENOMEM,
+ * NCD_ENOCONV. Cost O(d^3) (per class: k times).
+ */
+NCD_API int ncd_nc_acc_erank(const ncd_nc_acc *acc, double *erank, double *erank_class);
+
+/**
+ * OOD orthogonality deviation NC5 (ncd_nc_ood_orthodev, spec P-9) of the class
+ * means of acc against the mean g of out-of-distribution data, given either as
+ * a second accumulator ood (fed with the OOD features under any labels in
+ * [0, ood's k), e.g. all 0; its sample mean is the running mean g, so the OOD
+ * stream can be batched and merged like the in-distribution one) or as the
+ * mean vector g_mean (d values) computed by the caller; exactly one of ood and
+ * g_mean must be non-NULL. *out = (1/k) sum_c |cos(mu_c - c0, g - c0)|, NaN if
+ * g = c0 or some mu_c = c0. Statuses: NCD_EINVAL (acc or out NULL, both or
+ * neither of ood and g_mean, ood with another d or without samples, unknown
+ * centre, a class of acc without samples), NCD_ENONFINITE (NaN/Inf in g_mean),
+ * NCD_ENOMEM.
+ */
+NCD_API int ncd_nc_acc_ood_orthodev(const ncd_nc_acc *acc, const ncd_nc_acc *ood,
+                                    const double *g_mean, ncd_centre centre, double *out);
 /* ---- end additions: acc-ext ---- */
 
 /* ---- additions: stream-objs (streaming CKA and NRC objects) ---- */

@@ -117,7 +117,10 @@ struct ncd_nc_acc {
   int pass2;
   ncd__ncopt opt;       /* ncd_nc_acc_set_options (not serialised)       */
   ncd__ncf fz;          /* pass 2: the frozen first pass                 */
-  ncd__ncsums s2;       /* pass 2 sums (s2.n2c owned, k)                 */
+  ncd__ncsums s2;       /* pass 2 sums (s2.n2c owned, k; s2.mismc owned, k,
+                           with a classifier, NULL after a v1.0 load)      */
+  double *sil;          /* NCD_ACC_SILHOUETTE: k x d sums of unit rows    */
+  double sil2;          /* NCD_ACC_SILHOUETTE, pass 2: sum of the s_i     */
 };
 /* CRC-32 (IEEE 802.3, as zlib crc32) of n bytes, continuing from crc. */
 uint32_t ncd__crc32(uint32_t crc, const unsigned char *p, size_t n);
@@ -175,6 +178,26 @@ int ncd__peers_silhouette(size_t k, const size_t *count, ncd__rowsrc *src,
 /* ---- end additions: twins ---- */
 
 /* ---- additions: acc-ext ---- */
+/* Accumulator flag bits kept in ncd_nc_acc.flags (public values). */
+#define NCD__ACC_ALL_FLAGS 7u
+/* Silhouette of the accumulator (nc_acc_sil.c, spec P-16). Pass 1: add the
+ * unit-length rows of src into sums (k x d, ld d). Cannot fail. */
+void ncd__acc_sil_sums(ncd__rowsrc *src, const int32_t *y, size_t k, double *sums);
+/* Pass 2: *tot = sum over the rows of src of s_i against the class sums sil
+ * (k x d) and the first-pass counts. NCD_ENOMEM (nothing written). */
+int ncd__acc_sil_score(ncd__rowsrc *src, const int32_t *y, size_t k, const size_t *count,
+                       const double *sil, double *tot);
+/* Mean and population variance of a pair statistic (peers_nc.c pair_stats) from
+ * counts, means relative to any point mrel, centred means mbar (k x d), q (k,
+ * or NULL unless CDNV) and w (k x d, ldw, or NULL unless WCOS_UPPER). */
+int ncd__peers_pair_stats(size_t d, size_t k, const size_t *count, const double *mrel,
+                          const double *mbar, const double *q, const double *w, size_t ldw,
+                          ncd_pair which, double p, double *mean, double *var, double *vals);
+/* The per-class vectors of ncd_nc_class_vectors from centred means mb (k x d)
+ * and w (k x d, ldw; NULL when only norms are asked). */
+void ncd__peers_class_vectors(size_t d, size_t k, const double *mb, const double *w,
+                              size_t ldw, double *norms, double *dots, double *cosines,
+                              double *dual);
 /* ---- end additions: acc-ext ---- */
 
 /* ---- additions: stream-objs ---- */

@@ -4,8 +4,10 @@
  * their own class means with the Chan-Golub-LeVeque update (M-10, in stats);
  * optional pooled scatter (NC1 and SNR in one pass) and per-class scatters
  * (NUMRANK_H, M-11); pass 2 over the frozen first pass accumulates the NC1
- * projections (M-7), NC4/accuracy (M-12) and cosine margins (M-5). Every
- * update validates and allocates before it touches the state, so a rejected
+ * projections (M-7), NC4/accuracy (M-12) and cosine margins (M-5);
+ * with a classifier also the per-class NC4 mismatches (NCD_NC4_CLASSAVG,
+ * peers P-8), and with NCD_ACC_SILHOUETTE the class sums of unit rows (pass
+ * 1) and the silhouette sum (pass 2, P-16). Every update validates and allocates before it touches the state, so a rejected
  * batch leaves the accumulator exactly as it was.
  */
 #include <math.h>
@@ -20,7 +22,9 @@ int ncd__nc_acc_new(size_t d, size_t k, unsigned flags, ncd_nc_acc **out) {
   a->d = d;
   a->k = k;
   a->flags = flags;
-  if (ncd__cmom_alloc(d, k, flags, &a->mom) != NCD_OK) {
+  if (ncd__cmom_alloc(d, k, flags & 3u, &a->mom) != NCD_OK ||
+      ((flags & NCD_ACC_SILHOUETTE) && !(a->sil = ncd__calloc(k * d, sizeof(double))))) {
+    ncd__cmom_free(&a->mom);
     ncd__free(a);
     return NCD_ENOMEM;
   }
@@ -31,9 +35,10 @@ int ncd__nc_acc_new(size_t d, size_t k, unsigned flags, ncd_nc_acc **out) {
 NCD_API int ncd_nc_acc_create(size_t d, size_t k, unsigned flags, ncd_nc_acc **acc) {
   NCD_TRY(ncd__check_ptr(acc));
   size_t t;
-  if (d == 0 || k < 2 || (flags & ~3u)) return NCD_EINVAL;
-  /* k*d*3 doubles (means, classifier, scoring), d*d and k*d*d when flagged */
-  if (ncd__mul_overflows(k, d, &t) || ncd__mul_overflows(t, 24, &t)) return NCD_EINVAL;
+  if (d == 0 || k < 2 || (flags & ~NCD__ACC_ALL_FLAGS)) return NCD_EINVAL;
+  /* k*d*4 doubles (means, classifier, scoring, silhouette sums), d*d and
+   * k*d*d when flagged */
+  if (ncd__mul_overflows(k, d, &t) || ncd__mul_overflows(t, 32, &t)) return NCD_EINVAL;
   if ((flags & 3u) && (ncd__mul_overflows(d, d, &t) || ncd__mul_overflows(t, 8, &t)))
     return NCD_EINVAL;
   if ((flags & NCD_ACC_CLASS_SCATTER) &&
@@ -49,6 +54,8 @@ NCD_API void ncd_nc_acc_free(ncd_nc_acc *acc) {
   ncd__free(acc->b);
   ncd__ncf_free(&acc->fz);
   ncd__free(acc->s2.n2c);
+  ncd__free(acc->s2.mismc);
+  ncd__free(acc->sil);
   ncd__free(acc);
 }
 
@@ -130,7 +137,8 @@ static int update_pass1(ncd_nc_acc *acc, ncd__rowsrc *src, const int32_t *y) {
   if (st != NCD_OK) return st;
   double *mw = ncd__malloc_array(k, (d + 1) * sizeof(double));
   double *cw = count ? ncd__malloc_array(nb0 * (d + k) + k, sizeof(double)) : NULL;
-  if (!mw || (count && !cw)) st = NCD_ENOMEM;
+  double *sil = acc->sil ? ncd__calloc(k * d, sizeof(double)) : NULL;
+  if (!mw || (count && !cw) || (acc->sil && !sil)) st = NCD_ENOMEM;
   if (st == NCD_OK) st = ncd__cmom_batch(&bm, acc->mom.n ? acc->mom.ref : NULL, src, y);
   if (st != NCD_OK) goto done;
   uint64_t correct = 0;
@@ -140,10 +148,14 @@ static int update_pass1(ncd_nc_acc *acc, ncd__rowsrc *src, const int32_t *y) {
       const double *blk = ncd__rowsrc_block(src, i0, nb, &ld);
       correct += ncd__nc_count_correct(d, k, bm.ref, acc->w, d, acc->b, blk, ld, nb, y + i0, cw);
     }
+  if (sil) ncd__acc_sil_sums(src, y, k, sil);
   /* nothing below can fail: the state changes only now */
   ncd__cmom_merge(&acc->mom, &bm, mw, 1);
   if (count) acc->correct1 += correct;
+  if (sil)
+    for (size_t i = 0; i < k * d; i++) acc->sil[i] += sil[i];
 done:
+  ncd__free(sil);
   ncd__free(mw);
   ncd__free(cw);
   ncd__cmom_free(&bm);
@@ -157,6 +169,14 @@ static int update_pass2(ncd_nc_acc *acc, ncd__rowsrc *src, const int32_t *y) {
   if (acc->has_clf) what |= NCD__SC_DECIDE | NCD__SC_CM;
   double *work = ncd__malloc_array(ncd__ncf_work(f, src->block_rows), sizeof(double));
   if (!work) return NCD_ENOMEM;
+  double sil = 0.0;
+  if (acc->sil) { /* may fail: before anything is scored into the state */
+    int st = ncd__acc_sil_score(src, y, acc->k, acc->mom.count, acc->sil, &sil);
+    if (st != NCD_OK) {
+      ncd__free(work);
+      return st;
+    }
+  }
   for (size_t i0 = 0; i0 < src->rows; i0 += src->block_rows) {
     size_t nb = src->rows - i0 < src->block_rows ? src->rows - i0 : src->block_rows;
     const double *r64;
@@ -164,6 +184,7 @@ static int update_pass2(ncd_nc_acc *acc, ncd__rowsrc *src, const int32_t *y) {
     ncd__rowsrc_row(src, i0, &r64, &r32);
     ncd__ncf_score(f, r64, r32, src->ld, nb, y + i0, i0, what, &acc->s2, work);
   }
+  acc->sil2 += sil;
   ncd__free(work);
   return NCD_OK;
 }
@@ -240,12 +261,21 @@ NCD_API int ncd_nc_acc_merge(ncd_nc_acc *dst, const ncd_nc_acc *src) {
     a->correct += b->correct;
     a->cmsum += b->cmsum;
     if (b->cmmin < a->cmmin) a->cmmin = b->cmmin;
+    if (a->mismc && b->mismc)
+      for (size_t c = 0; c < k; c++) a->mismc[c] += b->mismc[c];
+    else if (a->mismc) { /* src was loaded from v1.0 bytes: the class split is unknown */
+      ncd__free(a->mismc);
+      a->mismc = NULL;
+    }
+    dst->sil2 += src->sil2;
     return NCD_OK;
   }
   double *work = ncd__malloc_array(k, (d + 1) * sizeof(double));
   if (!work) return NCD_ENOMEM;
   ncd__cmom_merge(&dst->mom, &src->mom, work, 0);
   ncd__free(work);
+  if (dst->sil)
+    for (size_t i = 0; i < k * d; i++) dst->sil[i] += src->sil[i];
   if (dst->has_clf)
     dst->correct1 = dst->correct1 == NCD__NOT_COUNTED || src->correct1 == NCD__NOT_COUNTED
                         ? NCD__NOT_COUNTED
@@ -265,15 +295,22 @@ NCD_API int ncd_nc_acc_set_options(ncd_nc_acc *acc, const ncd_nc_options *opt) {
 
 int ncd__nc_acc_freeze(ncd_nc_acc *a) {
   uint64_t *n2c = ncd__calloc(a->k, sizeof(uint64_t));
-  if (!n2c) return NCD_ENOMEM;
+  uint64_t *mismc = a->has_clf ? ncd__calloc(a->k, sizeof(uint64_t)) : NULL;
+  if (!n2c || (a->has_clf && !mismc)) {
+    ncd__free(n2c);
+    ncd__free(mismc);
+    return NCD_ENOMEM;
+  }
   int st = ncd__ncf_build(&a->fz, a->mom.n, a->d, a->k, a->mom.count, a->mom.ref, a->mom.m,
                           a->has_clf ? a->w : NULL, a->d, a->has_clf ? a->b : NULL, &a->opt);
   if (st != NCD_OK) {
     ncd__free(n2c);
+    ncd__free(mismc);
     return st;
   }
-  ncd__ncsums z = {0, n2c, 0.0, 0, 0, 0.0, 2.0, NULL, NULL, NULL};
+  ncd__ncsums z = {0, n2c, 0.0, 0, 0, 0.0, 2.0, NULL, NULL, mismc};
   a->s2 = z;
+  a->sil2 = 0.0;
   a->pass2 = 1;
   return NCD_OK;
 }
@@ -331,6 +368,24 @@ static int parts(const ncd_nc_acc *a, const ncd__ncf *f, size_t nout, ncd__ncpar
   return NCD_OK;
 }
 
+/* NCD_NC4_CLASSAVG and NCD_SILHOUETTE_COS from a complete second pass. */
+static void extra_metrics(const ncd_nc_acc *a, double *out, size_t nout) {
+  size_t k = a->k;
+  int complete = a->pass2;
+  for (size_t c = 0; c < k && complete; c++) complete = a->s2.n2c[c] == a->mom.count[c];
+  if (nout > NCD_NC4_CLASSAVG) {
+    double t = NAN;
+    if (complete && a->s2.mismc) {
+      t = 0.0;
+      for (size_t c = 0; c < k; c++) t += (double)a->s2.mismc[c] / (double)a->mom.count[c];
+      t /= (double)k;
+    }
+    out[NCD_NC4_CLASSAVG] = t;
+  }
+  if (nout > NCD_SILHOUETTE_COS)
+    out[NCD_SILHOUETTE_COS] = complete && a->sil ? a->sil2 / (double)a->mom.n : NAN;
+}
+
 NCD_API int ncd_nc_acc_metrics(const ncd_nc_acc *acc, double *out, size_t nout) {
   NCD_TRY(ncd__check_ptr(acc));
   if (nout && !out) return NCD_EINVAL;
@@ -363,6 +418,7 @@ NCD_API int ncd_nc_acc_metrics(const ncd_nc_acc *acc, double *out, size_t nout) 
     ncd__free(sw);
   }
   if (st == NCD_OK && nout) st = ncd__nc_assemble(f, &pt, out, nout);
+  if (st == NCD_OK) extra_metrics(acc, out, nout);
   if (st == NCD_OK && nout > NCD_ERANK) out[NCD_ERANK] = erank;
   ncd__ncf_free(&tmp);
   ncd__free(rho);

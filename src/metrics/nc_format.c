@@ -2,8 +2,11 @@
  * nc_format.c - the portable byte format v1.0 of the accumulator state
  * (spec/metrics.md 4e): little-endian header of 64 bytes, payload (ref, n_c,
  * m_c, q_c, optional scatter triangles, classifier block, pass-2 sums), and
- * the CRC-32 (IEEE 802.3, zlib's crc32) of everything before it. Load
- * validates every field before it allocates anything.
+ * the CRC-32 (IEEE 802.3, zlib's crc32) of everything before it; and its
+ * minor version v1.1 (docs/metrics.md "Byte format v1.1"), written only when
+ * a state holds one of the new blocks (silhouette sums, per-class NC4
+ * mismatches, non-default options), so that every other state still saves
+ * the v1.0 bytes. Load validates every field before it allocates anything.
  */
 #include <math.h>
 #include <string.h>
@@ -11,7 +14,9 @@
 #include "metrics_internal.h"
 
 #define HDR 64u
-enum { F_S = 1, F_SC = 2, F_CLF = 4, F_P2 = 8 };
+enum { F_S = 1, F_SC = 2, F_CLF = 4, F_P2 = 8, /* v1.0 */
+       F_SIL = 16, F_MC = 32, F_OPT = 64,        /* v1.1 */
+       F_V10 = 15, F_V11 = 127 };
 
 uint32_t ncd__crc32(uint32_t crc, const unsigned char *p, size_t n) {
   uint32_t tab[256]; /* built per call: no global mutable state */
@@ -66,11 +71,16 @@ static uint64_t payload(uint64_t k, uint64_t d, unsigned fl) {
   }
   if (fl & F_CLF) p += 8 * (kd + k + 1);
   if (fl & F_P2) p += 8 * (1 + k + 5);
+  if (fl & F_SIL) p += 8 * (kd + ((fl & F_P2) ? 1 : 0));
+  if (fl & F_MC) p += 8 * k;
+  if (fl & F_OPT) p += 16;
   return p > lim ? 0 : p;
 }
 
 static unsigned fmt_flags(const ncd_nc_acc *a) {
-  return a->flags | (a->has_clf ? F_CLF : 0u) | (a->pass2 ? F_P2 : 0u);
+  return (a->flags & 3u) | (a->has_clf ? F_CLF : 0u) | (a->pass2 ? F_P2 : 0u) |
+         (a->sil ? F_SIL : 0u) | (a->pass2 && a->s2.mismc ? F_MC : 0u) |
+         (a->opt.pinv_rtol != 0.0 || a->opt.unweighted != 0 ? F_OPT : 0u);
 }
 
 static unsigned char *put_tri(unsigned char *p, size_t d, const double *s) {
@@ -86,16 +96,14 @@ NCD_API int ncd_nc_acc_save(const ncd_nc_acc *acc, void *buf, size_t cap, size_t
   unsigned fl = fmt_flags(acc);
   uint64_t pl = payload(k, d, fl), total = HDR + pl + 4;
   if (!pl || total > SIZE_MAX) return NCD_ENOTSUP;
-  /* v1.0 has no field for the options: a second pass scored with other than
-   * the defaults cannot be described by it */
-  if (acc->pass2 && (acc->opt.pinv_rtol != 0.0 || acc->opt.unweighted != 0)) return NCD_ENOTSUP;
   *len = (size_t)total;
   if (!buf) return NCD_OK;
   if (cap < total) return NCD_EINVAL;
   unsigned char *p = buf, *q = p + HDR;
   memset(p, 0, HDR);
   memcpy(p, "NCDS", 4);
-  p[4] = 1; /* major 1, minor 0 */
+  p[4] = 1;                      /* major 1 */
+  p[6] = (fl & ~F_V10) ? 1 : 0; /* minor 1 only with a v1.1 block */
   p[8] = (unsigned char)fl;
   p[12] = HDR;
   put64(p + 16, k);
@@ -125,6 +133,16 @@ NCD_API int ncd_nc_acc_save(const ncd_nc_acc *acc, void *buf, size_t cap, size_t
     putf(q, s->cmsum), q += 8;
     putf(q, s->cmmin), q += 8;
   }
+  if (fl & F_SIL) {
+    for (size_t i = 0; i < k * d; i++, q += 8) putf(q, acc->sil[i]);
+    if (fl & F_P2) putf(q, acc->sil2), q += 8;
+  }
+  if (fl & F_MC)
+    for (size_t c = 0; c < k; c++, q += 8) put64(q, acc->s2.mismc[c]);
+  if (fl & F_OPT) {
+    putf(q, acc->opt.pinv_rtol), q += 8;
+    put64(q, (uint64_t)acc->opt.unweighted), q += 8;
+  }
   uint32_t crc = ncd__crc32(0, p, HDR + pl);
   for (int i = 0; i < 4; i++) q[i] = (unsigned char)(crc >> (8 * i));
   return NCD_OK;
@@ -136,15 +154,54 @@ static int finite_run(const unsigned char *p, size_t count) {
   return 1;
 }
 
+/* The v1.1 blocks at r (docs/metrics.md): silhouette sums bounded by the
+ * class counts (a sum of n_c unit vectors), silhouette total by n2, per-class
+ * mismatches adding up to the pass-2 total, options in range and not the
+ * defaults (those are written as v1.0). p2: the pass-2 block (flag 8). */
+static int validate_v11(uint32_t fl, uint64_t k, uint64_t d, const unsigned char *cnt,
+                        const unsigned char *r, const unsigned char *p2) {
+  if (fl & F_SIL) {
+    for (uint64_t c = 0; c < k; c++) {
+      double lim = (double)get64(cnt + 8 * c) * (1.0 + 1e-12);
+      for (uint64_t j = 0; j < d; j++, r += 8)
+        if (!(fabs(getf(r)) <= lim)) return NCD_EFORMAT; /* also NaN */
+    }
+    if (fl & F_P2) {
+      double t = getf(r);
+      if (!(fabs(t) <= 2.0 * (double)get64(p2))) return NCD_EFORMAT;
+      r += 8;
+    }
+  }
+  if (fl & F_MC) {
+    uint64_t tot = 0;
+    for (uint64_t c = 0; c < k; c++, r += 8) {
+      uint64_t mc = get64(r);
+      if (mc > get64(p2 + 8 + 8 * c)) return NCD_EFORMAT;
+      tot += mc;
+    }
+    if (tot != get64(p2 + 8 * (k + 2))) return NCD_EFORMAT;
+  }
+  if (fl & F_OPT) {
+    double rt = getf(r);
+    uint64_t cen = get64(r + 8);
+    if (!(rt >= 0.0 && rt < 1.0) || cen > 2 || (rt == 0.0 && cen == 0)) return NCD_EFORMAT;
+  }
+  return NCD_OK;
+}
+
 /* Every check of 4e; NCD_OK or NCD_EFORMAT. Reads only [0, len). */
 static int validate(const unsigned char *p, size_t len) {
   if (len < HDR + 4 || memcmp(p, "NCDS", 4) != 0) return NCD_EFORMAT;
-  uint32_t major = p[4] | (uint32_t)p[5] << 8, hdr = (uint32_t)get64(p + 12) & 0xFFFFFFFFu;
+  uint32_t major = p[4] | (uint32_t)p[5] << 8, minor = p[6] | (uint32_t)p[7] << 8;
+  uint32_t hdr = (uint32_t)get64(p + 12) & 0xFFFFFFFFu;
   uint32_t fl = p[8] | (uint32_t)p[9] << 8 | (uint32_t)p[10] << 16 | (uint32_t)p[11] << 24;
   uint64_t k = get64(p + 16), d = get64(p + 24), n = get64(p + 32), fp = get64(p + 40);
   uint64_t pl = get64(p + 48);
-  if (major != 1 || hdr != HDR || (fl & ~15u) || k < 2 || d < 1 || get64(p + 56) != 0)
+  if (major != 1 || hdr != HDR || k < 2 || d < 1 || get64(p + 56) != 0) return NCD_EFORMAT;
+  /* v1.0: the four v1.0 bits; v1.1: at least one v1.1 block, nothing unknown */
+  if (minor > 1 || (fl & ~(minor ? F_V11 : F_V10)) || (minor && !(fl & ~F_V10)))
     return NCD_EFORMAT;
+  if ((fl & F_MC) && (fl & (F_P2 | F_CLF)) != (F_P2 | F_CLF)) return NCD_EFORMAT;
   uint64_t want = payload(k, d, fl);
   if (!want || pl != want || (uint64_t)len != HDR + pl + 4) return NCD_EFORMAT;
   const unsigned char *q = p + HDR;
@@ -177,6 +234,7 @@ static int validate(const unsigned char *p, size_t len) {
   } else if (fp != 0) {
     return NCD_EFORMAT;
   }
+  const unsigned char *p2 = (fl & F_P2) ? r : NULL;
   if (fl & F_P2) {
     uint64_t n2 = get64(r), s2 = 0;
     for (uint64_t c = 0; c < k; c++) {
@@ -189,8 +247,9 @@ static int validate(const unsigned char *p, size_t len) {
     if (!isfinite(getf(t)) || !isfinite(getf(t + 24)) || !isfinite(getf(t + 32)) ||
         getf(t + 32) > 2.0)
       return NCD_EFORMAT;
+    r = t + 40;
   }
-  return NCD_OK;
+  return validate_v11(fl, k, d, cnt, r, p2);
 }
 
 static const unsigned char *get_tri(const unsigned char *p, size_t d, double *s) {
@@ -207,7 +266,12 @@ NCD_API int ncd_nc_acc_load(const void *buf, size_t len, ncd_nc_acc **acc) {
   unsigned fl = p[8];
   size_t k = (size_t)get64(p + 16), d = (size_t)get64(p + 24);
   ncd_nc_acc *a = NULL;
-  NCD_TRY(ncd__nc_acc_new(d, k, fl & 3u, &a));
+  NCD_TRY(ncd__nc_acc_new(d, k, (fl & 3u) | ((fl & F_SIL) ? (unsigned)NCD_ACC_SILHOUETTE : 0u), &a));
+  if (fl & F_OPT) { /* the last 16 bytes of the payload; needed before the freeze */
+    const unsigned char *o = p + HDR + get64(p + 48) - 16;
+    a->opt.pinv_rtol = getf(o);
+    a->opt.unweighted = (int)get64(o + 8);
+  }
   const unsigned char *q = p + HDR;
   a->mom.n = (size_t)get64(p + 32);
   for (size_t j = 0; j < d; j++, q += 8) a->mom.ref[j] = getf(q);
@@ -244,7 +308,19 @@ NCD_API int ncd_nc_acc_load(const void *buf, size_t len, ncd_nc_acc **acc) {
     s->mism = get64(q), q += 8;
     s->correct = get64(q), q += 8;
     s->cmsum = getf(q), q += 8;
-    s->cmmin = getf(q);
+    s->cmmin = getf(q), q += 8;
+  }
+  if (fl & F_SIL) {
+    for (size_t i = 0; i < k * d; i++, q += 8) a->sil[i] = getf(q);
+    if (fl & F_P2) a->sil2 = getf(q), q += 8;
+  }
+  if ((fl & F_P2) && a->s2.mismc) {
+    if (fl & F_MC) {
+      for (size_t c = 0; c < k; c++, q += 8) a->s2.mismc[c] = get64(q);
+    } else { /* v1.0 pass-2 bytes: the class split of the mismatches is unknown */
+      ncd__free(a->s2.mismc);
+      a->s2.mismc = NULL;
+    }
   }
   *acc = a;
   return NCD_OK;

@@ -165,6 +165,12 @@ static void class_vectors(size_t d, size_t k, const double *mb, const double *w,
   }
 }
 
+void ncd__peers_class_vectors(size_t d, size_t k, const double *mb, const double *w,
+                              size_t ldw, double *norms, double *dots, double *cosines,
+                              double *dual) {
+  class_vectors(d, k, mb, w, ldw, norms, dots, cosines, dual);
+}
+
 NCD_API int ncd_nc_class_vectors(size_t n, size_t d, size_t k, const double *h, size_t ldh,
                                  const int32_t *y, const double *w, size_t ldw,
                                  ncd_centre centre, double *norms, double *dots,

@@ -102,6 +102,13 @@ static int pair_stats(const pairin *in, ncd_pair which, double p, double *mean,
   return NCD_OK;
 }
 
+int ncd__peers_pair_stats(size_t d, size_t k, const size_t *count, const double *mrel,
+                          const double *mbar, const double *q, const double *w, size_t ldw,
+                          ncd_pair which, double p, double *mean, double *var, double *vals) {
+  pairin in = {d, k, count, mrel, mbar, q, w, ldw};
+  return pair_stats(&in, which, p, mean, var, vals);
+}
+
 int ncd__peers_assemble(const ncd__ncf *f, const double *q, double *v) {
   size_t d = f->d, k = f->k;
   pairin in = {d, k, f->count, f->m, f->mbar, q, f->w, f->ldw};
