@@ -842,7 +842,8 @@ enum { NCD_ACC_SCATTER = 1, NCD_ACC_CLASS_SCATTER = 2 };
 /**
  * Create an empty accumulator for d features and k classes. flags: 0 (two-pass
  * mode: O(k d) state, never a d x d matrix), NCD_ACC_SCATTER,
- * NCD_ACC_CLASS_SCATTER, or both. Statuses: NCD_EINVAL (acc NULL, d = 0, k < 2,
+ * NCD_ACC_CLASS_SCATTER, or both, each optionally with NCD_ACC_SILHOUETTE
+ * (below, in the peer calls on an accumulator). Statuses: NCD_EINVAL (acc NULL, d = 0, k < 2,
  * unknown flag bits, sizes that overflow), NCD_ENOMEM. *acc is set only on
  * success; release it with ncd_nc_acc_free.
  */
@@ -912,10 +913,9 @@ NCD_API int ncd_nc_acc_begin_pass2(ncd_nc_acc *acc);
 /**
  * Options of the state's metrics (ncd_nc_options: pseudo-inverse cut, unweighted
  * centre; NULL restores the defaults). They apply to ncd_nc_acc_metrics and are
- * frozen by ncd_nc_acc_begin_pass2 for the second pass. They are not part of the
- * byte format: a loaded state has the defaults, and saving a second-pass state
- * with other options is NCD_ENOTSUP; second-pass states merge only with equal
- * options. Statuses: NCD_EINVAL (acc NULL, an option out of range, different
+ * frozen by ncd_nc_acc_begin_pass2 for the second pass. Non-default options are
+ * saved (byte format v1.1) and restored by ncd_nc_acc_load; second-pass states
+ * merge only with equal options. Statuses: NCD_EINVAL (acc NULL, an option out of range, different
  * options after begin_pass2).
  */
 NCD_API int ncd_nc_acc_set_options(ncd_nc_acc *acc, const ncd_nc_options *opt);
@@ -931,19 +931,21 @@ NCD_API int ncd_nc_acc_metrics(const ncd_nc_acc *acc, double *out, size_t nout);
 /**
  * Serialize the state in the portable byte format v1.0 of spec/metrics.md 4e
  * (little-endian, CRC-32 protected; the size depends on d, k and the flags,
- * never on the number of samples). *len receives the size; with buf NULL only
- * the size is returned (NCD_OK). Statuses: NCD_EINVAL (acc or len NULL, cap
- * smaller than the size with buf not NULL), NCD_ENOTSUP (size beyond 2^58, or a
- * second-pass state with non-default options, which v1.0 cannot describe).
+ * never on the number of samples), or its minor version v1.1 (docs/metrics.md)
+ * when the state holds silhouette sums (NCD_ACC_SILHOUETTE), per-class second-
+ * pass mismatches (pass 2 with a classifier) or non-default options; any other
+ * state gives exactly the v1.0 bytes. *len receives the size; with buf NULL
+ * only the size is returned (NCD_OK). Statuses: NCD_EINVAL (acc or len NULL,
+ * cap smaller than the size with buf not NULL), NCD_ENOTSUP (size beyond 2^58).
  */
 NCD_API int ncd_nc_acc_save(const ncd_nc_acc *acc, void *buf, size_t cap, size_t *len);
 
 /**
- * Rebuild a state saved by ncd_nc_acc_save on any machine. Statuses:
- * NCD_EINVAL (buf or acc NULL), NCD_EFORMAT (bad magic, unknown major version,
- * size or CRC mismatch, non-finite reals, inconsistent counts or classifier
- * fingerprint; nothing is allocated), NCD_ENOMEM, NCD_ENOCONV. *acc is set only
- * on success.
+ * Rebuild a state saved by ncd_nc_acc_save on any machine (v1.0 or v1.1
+ * bytes). Statuses: NCD_EINVAL (buf or acc NULL), NCD_EFORMAT (bad magic,
+ * unknown major version, minor version > 1, unknown flag bits, size or CRC
+ * mismatch, non-finite reals, inconsistent counts or classifier fingerprint;
+ * nothing is allocated), NCD_ENOMEM, NCD_ENOCONV. *acc is set only on success.
  */
 NCD_API int ncd_nc_acc_load(const void *buf, size_t len, ncd_nc_acc **acc);
 
