@@ -180,13 +180,15 @@ int ncd__peers_silhouette(size_t k, const size_t *count, ncd__rowsrc *src,
 /* ---- additions: acc-ext ---- */
 /* Accumulator flag bits kept in ncd_nc_acc.flags (public values). */
 #define NCD__ACC_ALL_FLAGS 7u
-/* Silhouette of the accumulator (nc_acc_sil.c, spec P-16). Pass 1: add the
- * unit-length rows of src into sums (k x d, ld d). Cannot fail. */
-void ncd__acc_sil_sums(ncd__rowsrc *src, const int32_t *y, size_t k, double *sums);
-/* Pass 2: *tot = sum over the rows of src of s_i against the class sums sil
- * (k x d) and the first-pass counts. NCD_ENOMEM (nothing written). */
-int ncd__acc_sil_score(ncd__rowsrc *src, const int32_t *y, size_t k, const size_t *count,
-                       const double *sil, double *tot);
+/* The two passes of the cosine silhouette (nc_acc_peers.c, spec P-16), shared
+ * by the one-shot route and the accumulator. Pass 1: add the unit-length rows
+ * of src into sums (k x d, ld d; a zero row adds 0). Cannot fail. */
+void ncd__sil_sums(ncd__rowsrc *src, const int32_t *y, double *sums);
+/* Pass 2: s_i of every row of src against the class sums sil (k x d) and the
+ * counts of all the data; per_sample[i] (may be NULL) and *tot = their sum.
+ * NCD_ENOMEM (nothing written). */
+int ncd__sil_score(ncd__rowsrc *src, const int32_t *y, size_t k, const size_t *count,
+                   const double *sil, double *per_sample, double *tot);
 /* Mean and population variance of a pair statistic (peers_nc.c pair_stats) from
  * counts, means relative to any point mrel, centred means mbar (k x d), q (k,
  * or NULL unless CDNV) and w (k x d, ldw, or NULL unless WCOS_UPPER). */

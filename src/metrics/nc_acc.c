@@ -148,7 +148,7 @@ static int update_pass1(ncd_nc_acc *acc, ncd__rowsrc *src, const int32_t *y) {
       const double *blk = ncd__rowsrc_block(src, i0, nb, &ld);
       correct += ncd__nc_count_correct(d, k, bm.ref, acc->w, d, acc->b, blk, ld, nb, y + i0, cw);
     }
-  if (sil) ncd__acc_sil_sums(src, y, k, sil);
+  if (sil) ncd__sil_sums(src, y, sil);
   /* nothing below can fail: the state changes only now */
   ncd__cmom_merge(&acc->mom, &bm, mw, 1);
   if (count) acc->correct1 += correct;
@@ -171,7 +171,7 @@ static int update_pass2(ncd_nc_acc *acc, ncd__rowsrc *src, const int32_t *y) {
   if (!work) return NCD_ENOMEM;
   double sil = 0.0;
   if (acc->sil) { /* may fail: before anything is scored into the state */
-    int st = ncd__acc_sil_score(src, y, acc->k, acc->mom.count, acc->sil, &sil);
+    int st = ncd__sil_score(src, y, acc->k, acc->mom.count, acc->sil, NULL, &sil);
     if (st != NCD_OK) {
       ncd__free(work);
       return st;

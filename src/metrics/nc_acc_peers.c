@@ -1,9 +1,9 @@
 /*
  * nc_acc_peers.c - the peer metrics of the streaming accumulator
- * (spec/metrics-peers.md, docs/metrics.md "Streaming peer metrics"): the
- * cosine silhouette of P-16 in two passes (pass 1: plain class sums S_c of the
- * unit-length rows, mergeable by addition; pass 2: s_i against the frozen
- * S_c), and the vector calls on a state: pair statistics (P-4 to P-6), the
+ * (spec/metrics-peers.md, docs/metrics.md "Streaming peer metrics"): the two
+ * passes of the cosine silhouette of P-16 shared with the one-shot route
+ * (pass 1: plain class sums S_c of the unit-length rows, mergeable by
+ * addition; pass 2: s_i against the frozen S_c by one GEMM per block), and the vector calls on a state: pair statistics (P-4 to P-6), the
  * per-class vectors (P-7), the effective ranks (P-14, from the pooled or the
  * per-class scatters) and the OOD orthogonality deviation (P-9) against a
  * second accumulator's running mean or a given mean vector.
@@ -25,9 +25,8 @@ static void unit_rows(const double *blk, size_t ld, size_t nb, size_t d, double 
   }
 }
 
-void ncd__acc_sil_sums(ncd__rowsrc *src, const int32_t *y, size_t k, double *sums) {
+void ncd__sil_sums(ncd__rowsrc *src, const int32_t *y, double *sums) {
   size_t n = src->rows, d = src->cols;
-  (void)k;
   for (size_t i = 0; i < n; i++) {
     const double *r64;
     const float *r32;
@@ -42,8 +41,8 @@ void ncd__acc_sil_sums(ncd__rowsrc *src, const int32_t *y, size_t k, double *sum
   }
 }
 
-int ncd__acc_sil_score(ncd__rowsrc *src, const int32_t *y, size_t k, const size_t *count,
-                       const double *sil, double *tot) {
+int ncd__sil_score(ncd__rowsrc *src, const int32_t *y, size_t k, const size_t *count,
+                   const double *sil, double *per_sample, double *tot) {
   size_t n = src->rows, d = src->cols, bs = src->block_rows;
   double *u = ncd__malloc_array(bs, d * sizeof(double));
   double *g = ncd__malloc_array(bs, k * sizeof(double));
@@ -60,6 +59,7 @@ int ncd__acc_sil_score(ncd__rowsrc *src, const int32_t *y, size_t k, const size_
     ncd__gemm(NCD__NOTRANS, NCD__TRANS, nb, k, d, 1.0, u, d, sil, d, 0.0, g, k);
     for (size_t r = 0; r < nb; r++) {
       size_t yc = (size_t)y[i0 + r];
+      if (per_sample) per_sample[i0 + r] = 0.0;
       if (count[yc] < 2) continue; /* a singleton class has s_i = 0 (sklearn) */
       double uu = 0.0, nm = (double)(count[yc] - 1), bmin = INFINITY;
       for (size_t j = 0; j < d; j++) uu += u[r * d + j] * u[r * d + j];
@@ -70,7 +70,9 @@ int ncd__acc_sil_score(ncd__rowsrc *src, const int32_t *y, size_t k, const size_
           if (b < bmin) bmin = b;
         }
       double si = (bmin - a) / (a > bmin ? a : bmin);
-      sum += isnan(si) ? 0.0 : si;
+      if (isnan(si)) si = 0.0;
+      if (per_sample) per_sample[i0 + r] = si;
+      sum += si;
     }
   }
   ncd__free(u);

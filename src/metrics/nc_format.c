@@ -8,6 +8,7 @@
  * mismatches, non-default options), so that every other state still saves
  * the v1.0 bytes. Load validates every field before it allocates anything.
  */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -155,14 +156,15 @@ static int finite_run(const unsigned char *p, size_t count) {
 }
 
 /* The v1.1 blocks at r (docs/metrics.md): silhouette sums bounded by the
- * class counts (a sum of n_c unit vectors), silhouette total by n2, per-class
+ * class counts, silhouette total by n2, per-class
  * mismatches adding up to the pass-2 total, options in range and not the
  * defaults (those are written as v1.0). p2: the pass-2 block (flag 8). */
 static int validate_v11(uint32_t fl, uint64_t k, uint64_t d, const unsigned char *cnt,
                         const unsigned char *r, const unsigned char *p2) {
   if (fl & F_SIL) {
     for (uint64_t c = 0; c < k; c++) {
-      double lim = (double)get64(cnt + 8 * c) * (1.0 + 1e-12);
+      /* a sum of n_c unit vectors, with the recursive-summation bound */
+      double nc = (double)get64(cnt + 8 * c), lim = nc * (1.0 + (nc + 2.0) * DBL_EPSILON);
       for (uint64_t j = 0; j < d; j++, r += 8)
         if (!(fabs(getf(r)) <= lim)) return NCD_EFORMAT; /* also NaN */
     }

@@ -13,62 +13,14 @@
 #include "kernels/kernels_internal.h"
 #include "metrics_internal.h"
 
-/* u = rows of blk normalised to unit length (a zero row stays 0). */
-static void normalise(const double *blk, size_t ld, size_t nb, size_t d, double *u) {
-  for (size_t r = 0; r < nb; r++) {
-    const double *x = blk + r * ld;
-    double t = 0.0;
-    for (size_t j = 0; j < d; j++) t += x[j] * x[j];
-    double inv = t > 0.0 ? 1.0 / sqrt(t) : 0.0;
-    for (size_t j = 0; j < d; j++) u[r * d + j] = x[j] * inv;
-  }
-}
-
 int ncd__peers_silhouette(size_t k, const size_t *count, ncd__rowsrc *src,
                           const int32_t *y, double *mean, double *per_sample) {
-  size_t n = src->rows, d = src->cols, bs = src->block_rows;
-  double *sc = ncd__calloc(k * d, sizeof(double));
-  double *u = ncd__malloc_array(bs, d * sizeof(double));
-  double *g = ncd__malloc_array(bs, k * sizeof(double));
-  int st = sc && u && g ? NCD_OK : NCD_ENOMEM;
-  double tot = 0.0;
-  for (size_t i0 = 0; i0 < n && st == NCD_OK; i0 += bs) { /* pass 1: S_c */
-    size_t nb = n - i0 < bs ? n - i0 : bs, ld;
-    const double *blk = ncd__rowsrc_block(src, i0, nb, &ld);
-    normalise(blk, ld, nb, d, u);
-    for (size_t r = 0; r < nb; r++) {
-      double *s = sc + (size_t)y[i0 + r] * d;
-      for (size_t j = 0; j < d; j++) s[j] += u[r * d + j];
-    }
-  }
-  for (size_t i0 = 0; i0 < n && st == NCD_OK; i0 += bs) { /* pass 2: s_i */
-    size_t nb = n - i0 < bs ? n - i0 : bs, ld;
-    const double *blk = ncd__rowsrc_block(src, i0, nb, &ld);
-    normalise(blk, ld, nb, d, u);
-    ncd__gemm(NCD__NOTRANS, NCD__TRANS, nb, k, d, 1.0, u, d, sc, d, 0.0, g, k);
-    for (size_t r = 0; r < nb; r++) {
-      size_t yc = (size_t)y[i0 + r];
-      double si = 0.0;
-      if (count[yc] > 1) { /* a singleton class has s_i = 0 (sklearn) */
-        double uu = 0.0, nm = (double)(count[yc] - 1), bmin = INFINITY;
-        for (size_t j = 0; j < d; j++) uu += u[r * d + j] * u[r * d + j];
-        double a = (nm - g[r * k + yc] + uu) / nm;
-        for (size_t c = 0; c < k; c++)
-          if (c != yc) {
-            double b = ((double)count[c] - g[r * k + c]) / (double)count[c];
-            if (b < bmin) bmin = b;
-          }
-        si = (bmin - a) / (a > bmin ? a : bmin);
-        if (isnan(si)) si = 0.0;
-      }
-      if (per_sample) per_sample[i0 + r] = si;
-      tot += si;
-    }
-  }
-  if (st == NCD_OK && mean) *mean = tot / (double)n;
+  double *sc = ncd__calloc(k * src->cols, sizeof(double)), tot = 0.0;
+  if (!sc) return NCD_ENOMEM;
+  ncd__sil_sums(src, y, sc); /* pass 1: S_c; pass 2: s_i (nc_acc_peers.c) */
+  int st = ncd__sil_score(src, y, k, count, sc, per_sample, &tot);
+  if (st == NCD_OK && mean) *mean = tot / (double)src->rows;
   ncd__free(sc);
-  ncd__free(u);
-  ncd__free(g);
   return st;
 }
 

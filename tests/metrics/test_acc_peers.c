@@ -518,6 +518,34 @@ START_TEST(v10_pass2_compat) {
 }
 END_TEST
 
+/* Allocation failure at every point of an update (merge = 0: 20 rows from
+ * row off) or a merge with o (merge = 1): NCD_ENOMEM with the bytes
+ * unchanged, until the call succeeds. */
+typedef struct op_args {
+  ncd_nc_acc *a, *o;
+  const data *t;
+  size_t off;
+} op_args;
+static void fail_sweep(const op_args *x, int merge) {
+  size_t len;
+  unsigned char *ref = save(x->a, &len);
+  int failed = 1;
+  for (uint64_t j = 1; failed && j < 64; j++) {
+    ncd__alloc_fail_at(j, 0);
+    int st = merge ? ncd_nc_acc_merge(x->a, x->o)
+                   : ncd_nc_acc_update(x->a, 20, x->t->h + x->off * x->t->d, x->t->d,
+                                       x->t->y + x->off);
+    ncd__alloc_fail_at(0, 0);
+    if (st == NCD_OK) failed = 0;
+    else {
+      ck_assert_status(st, NCD_ENOMEM);
+      same_bytes(x->a, ref, len);
+    }
+  }
+  ck_assert(!failed);
+  free(ref);
+}
+
 /* Rejected batches and merges under NCD_ACC_SILHOUETTE leave the bytes
  * identical, including allocation failures at every point. */
 START_TEST(rejected_unchanged) {
@@ -546,33 +574,11 @@ START_TEST(rejected_unchanged) {
     t.h[off * t.d + 9] = keep;
     ck_assert_status(ncd_nc_acc_merge(a, e), NCD_EINVAL); /* different flags */
     same_bytes(a, ref, len);
-    int failed = 1;
-    for (uint64_t j = 1; failed && j < 64; j++) { /* updates */
-      ncd__alloc_fail_at(j, 0);
-      int st = ncd_nc_acc_update(a, 20, t.h + off * t.d, t.d, t.y + off);
-      ncd__alloc_fail_at(0, 0);
-      if (st == NCD_OK) failed = 0;
-      else {
-        ck_assert_status(st, NCD_ENOMEM);
-        same_bytes(a, ref, len);
-      }
-    }
-    ck_assert(!failed);
     free(ref);
-    ref = save(a, &len);
-    failed = 1;
-    for (uint64_t j = 1; failed && j < 64; j++) { /* merges */
-      ncd__alloc_fail_at(j, 0);
-      int st = ncd_nc_acc_merge(a, o);
-      ncd__alloc_fail_at(0, 0);
-      if (st == NCD_OK) failed = 0;
-      else {
-        ck_assert_status(st, NCD_ENOMEM);
-        same_bytes(a, ref, len);
-      }
-    }
-    ck_assert(!failed);
-    free(ref);
+    op_args up = {a, NULL, &t, off};
+    fail_sweep(&up, 0); /* updates */
+    up.o = o;
+    fail_sweep(&up, 1); /* merges */
     if (pass == 1) { /* 30 + 20 + 20 (o) = 70 rows > 60: a fresh start for pass 2 */
       ncd_nc_acc_free(a), ncd_nc_acc_free(o);
       ck_assert_status(ncd_nc_acc_create(t.d, t.k, SIL | NCD_ACC_SCATTER, &a), NCD_OK);
