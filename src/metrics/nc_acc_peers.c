@@ -26,18 +26,17 @@ static void unit_rows(const double *blk, size_t ld, size_t nb, size_t d, double 
 }
 
 void ncd__sil_sums(ncd__rowsrc *src, const int32_t *y, double *sums) {
-  size_t n = src->rows, d = src->cols;
-  for (size_t i = 0; i < n; i++) {
-    const double *r64;
-    const float *r32;
-    ncd__rowsrc_row(src, i, &r64, &r32);
-    double t = 0.0, *s = sums + (size_t)y[i] * d;
-    for (size_t j = 0; j < d; j++) {
-      double x = r64 ? r64[j] : (double)r32[j];
-      t += x * x;
+  size_t n = src->rows, d = src->cols, bs = src->block_rows;
+  for (size_t i0 = 0; i0 < n; i0 += bs) { /* float32 blocks converted by the source */
+    size_t nb = n - i0 < bs ? n - i0 : bs, ld;
+    const double *blk = ncd__rowsrc_block(src, i0, nb, &ld);
+    for (size_t r = 0; r < nb; r++) {
+      const double *x = blk + r * ld;
+      double t = 0.0, *s = sums + (size_t)y[i0 + r] * d;
+      for (size_t j = 0; j < d; j++) t += x[j] * x[j];
+      double inv = t > 0.0 ? 1.0 / sqrt(t) : 0.0;
+      for (size_t j = 0; j < d; j++) s[j] += x[j] * inv;
     }
-    double inv = t > 0.0 ? 1.0 / sqrt(t) : 0.0;
-    for (size_t j = 0; j < d; j++) s[j] += (r64 ? r64[j] : (double)r32[j]) * inv;
   }
 }
 
