@@ -490,3 +490,28 @@ def test_peer_calls_zero_copy(probe):
     ncdyn.pairs(h[::-1], y.astype(np.int64), "cdnv")  # negative stride, int64: one copy each
     assert probe.ptr(0) not in (0, _addr(h[::-1])) and probe.ld(0) == 4
     assert probe.ptr(1) != _addr(y)
+
+
+def test_torch_collect_with_centre_and_select():
+    torch = pytest.importorskip("torch")
+    need("ncd_nc_metrics_select", "ncd_nc_acc_set_options")
+    import ncdyn.torch as nct
+    torch.manual_seed(3)
+    body = torch.nn.Linear(6, 5).double()
+    model = torch.nn.Sequential(body, torch.nn.Linear(5, 3).double())
+    x = torch.randn(60, 6, dtype=torch.float64)
+    y = torch.arange(60) % 3  # int64 labels
+    loader = [(x[:25], y[:25]), (x[25:], y[25:])]
+    with torch.no_grad():
+        f = body(x).numpy()
+    w = model[1].weight.detach().numpy()
+    b = model[1].bias.detach().numpy()
+    want = ncdyn.nc_metrics(f, y.numpy(), w, b, centre="class")
+    got = nct.collect_nc_metrics(model, body, loader, streaming=False, centre="class",
+                                 select=["nc1", "nc3"])
+    assert list(got) == ["nc1", "nc3"]
+    assert got["nc1"] == pytest.approx(want["nc1"], rel=1e-13)
+    got = nct.collect_nc_metrics(model, body, loader, centre="class", select=["nc1", "nc3"])
+    assert list(got) == ["nc1", "nc3"]
+    for name in got:  # the contract's streaming-vs-one-shot tolerance
+        assert got[name] == pytest.approx(want[name], rel=1e-10, abs=1e-12), name
