@@ -515,3 +515,56 @@ def test_torch_collect_with_centre_and_select():
     assert list(got) == ["nc1", "nc3"]
     for name in got:  # the contract's streaming-vs-one-shot tolerance
         assert got[name] == pytest.approx(want[name], rel=1e-10, abs=1e-12), name
+
+
+# ---- the CLI's JSON against the Python calls on the same .npy files ------------------
+def _tool():
+    import os
+    t = os.environ.get("NCD_TOOL") or os.path.join(
+        os.path.dirname(__file__), "..", "..", "build", "bin", "ncdyn")
+    if not os.access(t, os.X_OK):
+        pytest.skip("the ncdyn tool is not built (%s)" % t)
+    return t
+
+
+def test_cli_json_equals_python(tmp_path):
+    import json
+    import subprocess
+    need("ncd_nc_metrics_select", "ncd_nc_pairs")
+    tool = _tool()
+    np.save(tmp_path / "h.npy", H.astype(np.float32))  # the tool reads float32 as double
+    np.save(tmp_path / "y.npy", Y.astype(np.int64))
+    np.save(tmp_path / "w.npy", W)
+    h32 = H.astype(np.float32).astype(np.float64)
+    base = [tool, "metrics", "--features", str(tmp_path / "h.npy"), "--labels",
+            str(tmp_path / "y.npy"), "--weights", str(tmp_path / "w.npy"), "--json"]
+    r = subprocess.run(base + ["--centre", "class", "--select", "nc1,unc3_var,erank",
+                               "--pairs", "riesz,wcos_upper", "--p", "1.5"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    got = json.loads(r.stdout)
+    want = ncdyn.nc_metrics(h32, Y, W, centre="class", select=["nc1", "unc3_var", "erank"])
+    assert set(got) == {"n", "d", "k", "pairs"} | set(want)
+    for name, v in want.items():  # the same C call on the same doubles, 17 digits printed
+        assert got[name] == pytest.approx(v, rel=1e-13), name
+    for kind in ("riesz", "wcos_upper"):
+        pr = ncdyn.pairs(h32, Y, kind, w=W, centre="class", p=1.5)
+        g = got["pairs"][kind]
+        assert g["p"] == 1.5
+        assert (g["mean"], g["var"], g["cov"]) == (pytest.approx(pr.mean, rel=1e-13),
+                                                   pytest.approx(pr.var, rel=1e-13),
+                                                   pytest.approx(pr.cov, rel=1e-13))
+        assert_close(g["vals"], pr.vals, rtol=1e-13)
+    # the streamed route with a centre: the contract's accumulator tolerance
+    r = subprocess.run(base + ["--centre", "none"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    got = json.loads(r.stdout)
+    want = ncdyn.nc_metrics(h32, Y, W, centre="none")
+    for name in ncdyn.METRICS[:19]:
+        if math.isnan(want[name]):
+            assert got[name] is None, name
+        else:
+            assert got[name] == pytest.approx(want[name], rel=1e-10, abs=1e-12), name
+    r = subprocess.run(base + ["--select", "nc1,nc_one"], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 1 and "unknown name 'nc_one'" in r.stderr
