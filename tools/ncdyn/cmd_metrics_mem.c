@@ -36,7 +36,7 @@ static int print_all(const char *cmd, size_t n, size_t d, size_t k, const double
   if (json) {
     printf("{\"n\": %zu, \"d\": %zu, \"k\": %zu", n, d, k);
     for (size_t i = 0; i < NCD_METRIC_COUNT; i++) {
-      if (!(req->select >> i & 1)) continue;
+      if (i >= 64 || !(req->select >> i & 1)) continue;
       printf(", \"%s\": ", cli_metric_name(i, nb, sizeof nb));
       cli_json_number(stdout, out[i]);
     }
@@ -65,7 +65,7 @@ static int print_all(const char *cmd, size_t n, size_t d, size_t k, const double
   } else {
     printf("%-16s %zu\n%-16s %zu\n%-16s %zu\n", "n", n, "d", d, "k", k);
     for (size_t i = 0; i < NCD_METRIC_COUNT; i++) {
-      if (!(req->select >> i & 1)) continue;
+      if (i >= 64 || !(req->select >> i & 1)) continue;
       if (isnan(out[i])) printf("%-16s n/a\n", cli_metric_name(i, nb, sizeof nb));
       else printf("%-16s %.10g\n", cli_metric_name(i, nb, sizeof nb), out[i]);
     }
