@@ -452,23 +452,6 @@ def _addr(a):
     return a.__array_interface__["data"][0]
 
 
-@pytest.fixture
-def probe(tmp_path):
-    import subprocess
-
-    import probe as probe_mod
-    try:
-        path = probe_mod.build(tmp_path)
-    except subprocess.CalledProcessError as e:
-        pytest.fail("probe did not compile: %s" % e)
-    if path is None:
-        pytest.skip("no C compiler (cc) to build the probe library")
-    p = probe_mod.Probe(path)
-    old = ncdyn.use_library(path)
-    yield p
-    ncdyn.use_library(old)
-
-
 def test_peer_calls_zero_copy(probe):
     base = np.arange(6 * 8, dtype=np.float64).reshape(6, 8)
     h = base[:, 2:6]  # row stride 8: passed as is with ld 8
