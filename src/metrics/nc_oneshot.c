@@ -354,3 +354,38 @@ NCD_API int ncd_nc_cosine_margin(size_t n, size_t d, size_t k, const double *h, 
   get_opt(opt, &a.opt);
   return run(&a, NULL, NULL, 0, &rq, 1);
 }
+
+/* Twins of ncd_nc_metrics_select (issue 12; the same validated path). */
+static int select_run(in *a, const int64_t *y64, const ncd_nc_options *opt, uint64_t select,
+                      double *out, size_t nout) {
+  req rq = {0};
+  if (!(a->h64 || a->h32) || (!y64 && !a->y)) return NCD_EINVAL;
+  get_opt(opt, &a->opt);
+  a->skip = ~select;
+  return run(a, y64, out, nout, &rq, 0);
+}
+
+NCD_API int ncd_nc_metrics_select_f32(size_t n, size_t d, size_t k, const float *h,
+                                      size_t ldh, const int32_t *y, const double *w,
+                                      size_t ldw, const double *b, const ncd_nc_options *opt,
+                                      uint64_t select, double *out, size_t nout) {
+  in a = IN(NULL, h, y);
+  return select_run(&a, NULL, opt, select, out, nout);
+}
+
+NCD_API int ncd_nc_metrics_select_i64(size_t n, size_t d, size_t k, const double *h,
+                                      size_t ldh, const int64_t *y, const double *w,
+                                      size_t ldw, const double *b, const ncd_nc_options *opt,
+                                      uint64_t select, double *out, size_t nout) {
+  in a = IN(h, NULL, NULL);
+  return select_run(&a, y, opt, select, out, nout);
+}
+
+NCD_API int ncd_nc_metrics_select_f32_i64(size_t n, size_t d, size_t k, const float *h,
+                                          size_t ldh, const int64_t *y, const double *w,
+                                          size_t ldw, const double *b,
+                                          const ncd_nc_options *opt, uint64_t select,
+                                          double *out, size_t nout) {
+  in a = IN(NULL, h, NULL);
+  return select_run(&a, y, opt, select, out, nout);
+}
