@@ -7,7 +7,8 @@
  * scatter and the SNR (M-6, CP-14). float64/float32 features (4d, blocks),
  * int32/int64 labels, options (pinv cut, unweighted centre) and the vector
  * outputs of section 3 (spectrum, SNR values, per-class numerical rank,
- * per-sample cosine margins).
+ * per-sample cosine margins); the float32 / int64 twins of
+ * ncd_nc_metrics_select (issue 12).
  */
 #include <math.h>
 #include <string.h>
@@ -43,7 +44,7 @@ static int validate(in *a, const int64_t *y64, int32_t **ybuf, int need_w) {
   size_t kd;
   if (ncd__mul_overflows(a->k, a->d, &kd) || ncd__mul_overflows(kd, 3 * sizeof(double), &kd))
     return NCD_EINVAL;
-  if (y64) NCD_TRY(ncd__check_labels_i64(y64, a->n, a->k));
+  if (y64) NCD_TRY(ncd__peers_labels(a->n, a->k, NULL, y64)); /* also < 2^31 (narrowed) */
   else NCD_TRY(ncd__check_labels(a->y, a->n, a->k));
   if (need_w && !a->w) return NCD_EINVAL;
   if (a->w) NCD_TRY(ncd__check_matrix(a->w, a->k, a->d, a->ldw, sizeof(double)));

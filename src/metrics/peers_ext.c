@@ -3,8 +3,9 @@
  * agreement of the classifier with nearest-mean decisions against
  * caller-given means (P-8, rhubarbwu clf_ncc_agreement, weighted, class
  * average and per class) and the OOD orthogonality deviation NC5 (P-9,
- * rhubarbwu orthogonality_deviation) with the centre option. Public
- * ncd_nc_agreement, ncd_nc_ood_orthodev.
+ * rhubarbwu orthogonality_deviation) with the centre option, the per-class
+ * vectors (P-7). Public ncd_nc_agreement, ncd_nc_ood_orthodev,
+ * ncd_nc_class_vectors and their _f32 / _i64 / _f32_i64 twins.
  */
 #include <math.h>
 #include <string.h>

@@ -5,7 +5,8 @@
  * exponent and either variance divisor, P-5 hyperspherical uniformity kernels,
  * P-6 nc-toolbox's signed pair forms), the appended scalar metrics
  * NCD_NC1_WEAK (P-3), NCD_UNC3_VAR (P-7), NCD_GNC2_* (P-5) and
- * NCD_CENTROID_COS (P-13), and the public ncd_nc_pairs.
+ * NCD_CENTROID_COS (P-13), the public ncd_nc_pairs and ncd_nc_pair_grid (the
+ * k x k matrix of a pair statistic) with their _f32 / _i64 / _f32_i64 twins.
  */
 #include <math.h>
 #include <string.h>

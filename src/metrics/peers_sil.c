@@ -4,7 +4,8 @@
  * (P-16, equal to sklearn's silhouette_score(metric="cosine")) and the
  * effective rank of Roy and Vetterli (P-14) of the sample-centred features and
  * of each class block, from the eigenvalues of the scatters with the
- * d * eps * lambda_max cut of P-14. Public ncd_nc_silhouette_cos, ncd_nc_erank.
+ * d * eps * lambda_max cut of P-14. Public ncd_nc_silhouette_cos, ncd_nc_erank
+ * and their _f32 / _i64 / _f32_i64 twins.
  */
 #include <float.h>
 #include <math.h>

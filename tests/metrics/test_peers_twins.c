@@ -373,6 +373,10 @@ START_TEST(twins_int64_label_range) {
   memcpy(yb, D.y64, sizeof yb);
   yb[3] = (int64_t)1 << 31;
   ck_assert_status(ncd_nc_erank_i64(n, d, ((size_t)1 << 31) + 2, D.hd, ld, yb, o, NULL), NCD_EINVAL);
+  ck_assert_status(ncd_nc_metrics_select_i64(n, d, ((size_t)1 << 31) + 2, D.hd, ld, yb, NULL, 0, NULL,
+                                             NULL, 1, o, 1), NCD_EINVAL);
+  ck_assert_status(ncd_nc_agreement_f32_i64(n, d, ((size_t)1 << 31) + 2, D.hf, ld, yb, D.m, ld, D.w,
+                                            ld, NULL, o, NULL, NULL), NCD_EINVAL);
   ds_free(&D);
 }
 END_TEST
