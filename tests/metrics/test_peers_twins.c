@@ -86,14 +86,7 @@ static void ds_free(ds *D) {
  * its outputs flattened into o (*no values). */
 typedef int (*runner)(const ds *D, int v, double *o, size_t *no);
 
-#define H(D, v) ((v) & 1 ? NULL : (D)->hd), ((v) & 1 ? (D)->hf : NULL)
-#define DISPATCH4(v, f64, f32, i64, f32i64, ...)            \
-  ((v) == 0   ? f64(__VA_ARGS__)                             \
-   : (v) == 1 ? f32(__VA_ARGS__)                             \
-   : (v) == 2 ? i64(__VA_ARGS__)                             \
-              : f32i64(__VA_ARGS__))
-
-/* Macros cannot pick the argument types, so each runner spells its four calls. */
+/* Each runner spells its four calls (the argument types differ). */
 static int r_select(const ds *D, int v, double *o, size_t *no) {
   ncd_nc_options opt = {0.0, NCD_CENTRE_CLASS};
   size_t n = D->n, d = D->d, k = D->k, ld = D->ld;
