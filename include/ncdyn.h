@@ -1070,7 +1070,9 @@ NCD_API int ncd_nc_agreement(size_t n, size_t d, size_t k, const double *h, size
  * Ammar et al. 2024): (1/k) sum_c |cos(mu_c - c0, g - c0)| with g the mean of
  * the n_ood out-of-distribution features h_ood (n_ood x d, ldo) and c0 the
  * centre given (rhubarbwu's README call is NCD_CENTRE_NONE; NCD_CENTRE_SAMPLE
- * is the translation-invariant variant). NaN if g = c0 or some mu_c = c0.
+ * is the translation-invariant variant). NaN if some mu_c = c0 or g = c0 to
+ * the rounding of the mean (||g - c0|| <= (n_ood + 2) eps s, s the 1-norm of
+ * the mean absolute row plus that of c0, both relative to an internal point).
  * Statuses: NCD_EINVAL (as ncd_nc_metrics; also h_ood NULL, n_ood = 0, ldo < d,
  * out NULL, unknown centre), NCD_ENONFINITE, NCD_ENOMEM.
  */

@@ -7,6 +7,7 @@
  * vectors (P-7). Public ncd_nc_agreement, ncd_nc_ood_orthodev,
  * ncd_nc_class_vectors and their _f32 / _i64 / _f32_i64 twins.
  */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -178,17 +179,26 @@ static int ood_run(const ncd__pin *a, size_t n_ood, const double *o64, const flo
   if (st == NCD_OK) {
     ncd__peers_centre(d, k, s.count, s.ref, s.m, centre, s.mg, s.mbar);
     /* g - c0 relative to ref: mean of (h_ood - ref) minus (c0 - ref) */
+    double scale = 0.0; /* sum_i sum_j |h_ij - ref_j| / n_ood + sum_j |c0_j - ref_j| */
     for (size_t i0 = 0; i0 < n_ood; i0 += osrc.block_rows) {
       size_t nb = n_ood - i0 < osrc.block_rows ? n_ood - i0 : osrc.block_rows, ld;
       const double *blk = ncd__rowsrc_block(&osrc, i0, nb, &ld);
       for (size_t i = 0; i < nb; i++)
-        for (size_t j = 0; j < d; j++) g[j] += (blk[i * ld + j] - s.ref[j]) / (double)n_ood;
+        for (size_t j = 0; j < d; j++) {
+          double t = (blk[i * ld + j] - s.ref[j]) / (double)n_ood;
+          g[j] += t;
+          scale += fabs(t);
+        }
     }
     double gg = 0.0, tot = 0.0;
     for (size_t j = 0; j < d; j++) {
+      scale += fabs(s.mg[j]);
       g[j] -= s.mg[j];
       gg += g[j] * g[j];
     }
+    /* g = c0 up to the rounding of the mean (at most (n_ood + 2) eps scale in
+     * the 1-norm): the direction of g - c0 is undetermined, the metric is NaN */
+    if (sqrt(gg) <= (double)(n_ood + 2) * DBL_EPSILON * scale) gg = 0.0;
     for (size_t c = 0; c < k; c++) {
       double mm = 0.0, mg = 0.0;
       for (size_t j = 0; j < d; j++) {
