@@ -8,6 +8,7 @@
  * per-class scatters) and the OOD orthogonality deviation (P-9) against a
  * second accumulator's running mean or a given mean vector.
  */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -175,21 +176,32 @@ NCD_API int ncd_nc_acc_ood_orthodev(const ncd_nc_acc *acc, const ncd_nc_acc *ood
     ncd__free(g);
     return NCD_ENOMEM;
   }
-  /* g - c0 relative to acc's ref: (g - ref) - (c0 - ref) */
+  /* g - c0 relative to acc's ref: (g - ref) - (c0 - ref); scale: the 1-norm
+   * of the terms, for the rounding test below */
+  double scale = 0.0, no = ood ? (double)ood->mom.n : 1.0;
   if (ood) {
-    double dn = (double)ood->mom.n;
     for (size_t c = 0; c < ood->k; c++)
-      for (size_t j = 0; j < d; j++)
-        g[j] += (double)ood->mom.count[c] * ood->mom.m[c * d + j] / dn;
-    for (size_t j = 0; j < d; j++) g[j] += ood->mom.ref[j] - acc->mom.ref[j];
+      for (size_t j = 0; j < d; j++) {
+        double t = (double)ood->mom.count[c] * ood->mom.m[c * d + j] / no;
+        g[j] += t;
+        scale += fabs(t);
+      }
+    for (size_t j = 0; j < d; j++) {
+      g[j] += ood->mom.ref[j] - acc->mom.ref[j];
+      scale += fabs(ood->mom.ref[j] - acc->mom.ref[j]);
+    }
   } else {
-    for (size_t j = 0; j < d; j++) g[j] = g_mean[j] - acc->mom.ref[j];
+    for (size_t j = 0; j < d; j++) g[j] = g_mean[j] - acc->mom.ref[j], scale += fabs(g[j]);
   }
   double gg = 0.0, tot = 0.0;
   for (size_t j = 0; j < d; j++) {
+    scale += fabs(mg[j]);
     g[j] -= mg[j];
     gg += g[j] * g[j];
   }
+  /* g = c0 up to the rounding of the means ((n_o + 2) eps scale, as the
+   * one-shot call): the direction of g - c0 is undetermined, NaN */
+  if (sqrt(gg) <= (no + 2.0) * DBL_EPSILON * scale) gg = 0.0;
   for (size_t c = 0; c < k; c++) {
     double mm = 0.0, mgd = 0.0;
     for (size_t j = 0; j < d; j++) {

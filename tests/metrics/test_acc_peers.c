@@ -278,6 +278,16 @@ START_TEST(vector_calls) {
       close1(x2, xw, "orthodev (ood mean)");
     }
     ncd_nc_acc_free(ood), ncd_nc_acc_free(ood2);
+    /* OOD data = the data itself, other batches: g = mu_G to rounding, NaN
+     * with the sample centre as the one-shot call */
+    ck_assert_status(ncd_nc_acc_create(t.d, 2, 0, &ood), NCD_OK);
+    for (size_t i = 0; i < t.n; i += 40) ck_assert_status(ncd_nc_acc_update(ood, 40, t.h + i * t.d, t.d, yo), NCD_OK);
+    double xs, xw;
+    ck_assert_status(ncd_nc_acc_ood_orthodev(a, ood, NULL, NCD_CENTRE_SAMPLE, &xs), NCD_OK);
+    ck_assert_status(ncd_nc_ood_orthodev(t.n, t.d, t.k, t.h, t.d, t.y, t.n, t.h, t.d, NCD_CENTRE_SAMPLE, &xw),
+                     NCD_OK);
+    ck_assert(isnan(xs) && isnan(xw));
+    ncd_nc_acc_free(ood);
     if (pass == 1) { /* the second pass does not change the first-pass state */
       ck_assert_status(ncd_nc_acc_begin_pass2(a), NCD_OK);
       feed_rows(a, &t, 0, 50, 7);
