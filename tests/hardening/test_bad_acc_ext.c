@@ -7,7 +7,9 @@
  * and a non-finite exponent, with the state's saved bytes compared before and
  * after every rejected call; enums, missing flags/classifier, empty classes
  * and the OOD input's either/or are checked by hand, and an allocation failure
- * at every point gives NCD_ENOMEM with the outputs untouched.
+ * at every point gives NCD_ENOMEM with the outputs untouched; the update
+ * matrix of test_bad_metrics.c runs again on NCD_ACC_SILHOUETTE states in
+ * both passes.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -235,11 +237,71 @@ START_TEST(acc_ext_faults) {
 }
 END_TEST
 
+/* The update matrix of test_bad_metrics.c with NCD_ACC_SILHOUETTE, in both
+ * passes: every rejected batch leaves the saved bytes identical. */
+typedef struct {
+  ncd_nc_acc *acc;
+  size_t n, d, k;
+  const double *h;
+  size_t ldh;
+  const int32_t *y;
+} up_args;
+static int call_up(void *v) {
+  up_args *x = v;
+  return ncd_nc_acc_update(x->acc, x->n, x->h, x->ldh, x->y);
+}
+static size_t up_state(void *v, unsigned char *buf, size_t cap) {
+  ncd_nc_acc *acc = ((up_args *)v)->acc;
+  size_t len = 0;
+  if (!acc) return 0;
+  ck_assert_status(ncd_nc_acc_save(acc, buf, cap, &len), NCD_OK);
+  return len;
+}
+static const ncd_bf_field f_up[] = {
+    {BF_PTR, offsetof(up_args, acc), BF_NONE, BF_NONE, BF_NONE, "acc"},
+    {BF_DIM, offsetof(up_args, n), BF_NONE, BF_NONE, BF_NONE, "n"},
+    {BF_PTR, offsetof(up_args, h), BF_NONE, BF_NONE, BF_NONE, "h"},
+    {BF_LD, offsetof(up_args, ldh), BF_NONE, offsetof(up_args, d), BF_NONE, "ldh"},
+    {BF_IN, offsetof(up_args, h), offsetof(up_args, n), offsetof(up_args, d), offsetof(up_args, ldh), "h"},
+    {BF_PTR, offsetof(up_args, y), BF_NONE, BF_NONE, BF_NONE, "y"},
+    {BF_LABELS, offsetof(up_args, y), offsetof(up_args, n), offsetof(up_args, k), BF_NONE, "y"},
+};
+
+START_TEST(silhouette_update_matrix) {
+  size_t n = 12, d = 4, k = 3, ld = 6;
+  double *h = ncd_guard_doubles(NULL, (n - 1) * ld + d), w[12];
+  int32_t *y = ncd_guard_alloc(n * sizeof(int32_t));
+  ncd_test_rng r;
+  ncd_test_seed(&r, 78);
+  ncd_test_fill_normal(&r, h, n, d, ld);
+  ncd_test_fill_normal(&r, w, k, d, d);
+  for (size_t i = 0; i < n; i++) y[i] = (int32_t)(i % k);
+  unsigned flags[2] = {NCD_ACC_SILHOUETTE, NCD_ACC_SILHOUETTE | NCD_ACC_SCATTER};
+  for (int f = 0; f < 2; f++) {
+    ncd_nc_acc *a = NULL;
+    ck_assert_status(ncd_nc_acc_create(d, k, flags[f], &a), NCD_OK);
+    ck_assert_status(ncd_nc_acc_set_classifier(a, w, d, NULL), NCD_OK);
+    ck_assert_status(ncd_nc_acc_update(a, n, h, ld, y), NCD_OK);
+    up_args v = {a, n, d, k, h, ld, y};
+    ncd_bf_spec s = {"ncd_nc_acc_update (NCD_ACC_SILHOUETTE)", sizeof v, BF_FIELDS(f_up), call_up,
+                     up_state};
+    ck_assert_int_gt(ncd_bf_run(&s, &v), 10); /* pass 1 */
+    ck_assert_status(ncd_nc_acc_update(a, n, h, ld, y), NCD_OK);
+    ck_assert_status(ncd_nc_acc_begin_pass2(a), NCD_OK);
+    ck_assert_int_gt(ncd_bf_run(&s, &v), 10); /* pass 2: the valid call takes 12 of 24 rows */
+    ncd_nc_acc_free(a);
+  }
+  ncd_guard_free_doubles(h, (n - 1) * ld + d);
+  ncd_guard_free(y, n * sizeof(int32_t));
+}
+END_TEST
+
 Suite *suite_hardening_bad_acc_ext(void) {
   Suite *s = suite_create("hardening_bad_acc_ext");
   TCase *tc = tcase_create("bad_acc_ext");
   tcase_add_test(tc, acc_ext_matrix);
   tcase_add_test(tc, acc_ext_faults);
+  tcase_add_test(tc, silhouette_update_matrix);
   suite_add_tcase(s, tc);
   return s;
 }
