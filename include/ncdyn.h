@@ -843,7 +843,7 @@ enum { NCD_ACC_SCATTER = 1, NCD_ACC_CLASS_SCATTER = 2 };
  * Create an empty accumulator for d features and k classes. flags: 0 (two-pass
  * mode: O(k d) state, never a d x d matrix), NCD_ACC_SCATTER,
  * NCD_ACC_CLASS_SCATTER, or both, each optionally with NCD_ACC_SILHOUETTE
- * (below, in the peer calls on an accumulator). Statuses: NCD_EINVAL (acc NULL, d = 0, k < 2,
+ * and/or NCD_ACC_NC4_CLASS (below, in the peer calls on an accumulator). Statuses: NCD_EINVAL (acc NULL, d = 0, k < 2,
  * unknown flag bits, sizes that overflow), NCD_ENOMEM. *acc is set only on
  * success; release it with ncd_nc_acc_free.
  */
@@ -932,9 +932,8 @@ NCD_API int ncd_nc_acc_metrics(const ncd_nc_acc *acc, double *out, size_t nout);
  * Serialize the state in the portable byte format v1.0 of spec/metrics.md 4e
  * (little-endian, CRC-32 protected; the size depends on d, k and the flags,
  * never on the number of samples), or its minor version v1.1 (docs/metrics.md)
- * when the state holds silhouette sums (NCD_ACC_SILHOUETTE), per-class second-
- * pass mismatches (pass 2 with a classifier) or non-default options; any other
- * state gives exactly the v1.0 bytes. *len receives the size; with buf NULL
+ * when the state was created with NCD_ACC_SILHOUETTE or NCD_ACC_NC4_CLASS or
+ * holds non-default options; any other state gives exactly the v1.0 bytes. *len receives the size; with buf NULL
  * only the size is returned (NCD_OK). Statuses: NCD_EINVAL (acc or len NULL,
  * cap smaller than the size with buf not NULL), NCD_ENOTSUP (size beyond 2^58).
  */
@@ -1333,16 +1332,22 @@ NCD_API int ncd_nrc_metrics_f32(size_t n, size_t d, const float *h, size_t ldh, 
  * The peer metrics of a streaming accumulator (spec/metrics-peers.md; docs/metrics.md
  * "Streaming peer metrics"): every value equals the one-shot call on all the data
  * (same tolerance as ncd_nc_acc_metrics) whatever the batch split or merge tree.
- * NCD_NC4_CLASSAVG comes from the second pass whenever a classifier is set
- * (per-class mismatch counts, merged by addition).
+ * NCD_NC4_CLASSAVG comes from the second pass of a state created with
+ * NCD_ACC_NC4_CLASS and given a classifier (per-class mismatch counts, merged
+ * by addition).
  */
 
-/** Extra flag of ncd_nc_acc_create (combinable with NCD_ACC_SCATTER and
- *  NCD_ACC_CLASS_SCATTER): keep the k x d class sums of the unit-length rows
- *  (plain sums, spec P-16) in the first pass and the sum of the silhouettes
- *  s_i in the second, so that ncd_nc_acc_metrics gives NCD_SILHOUETTE_COS once
- *  the second pass is complete (O(k d) state, O(d k) per sample). */
-enum { NCD_ACC_SILHOUETTE = 4 };
+/** Extra flags of ncd_nc_acc_create (combinable with NCD_ACC_SCATTER and
+ *  NCD_ACC_CLASS_SCATTER). NCD_ACC_SILHOUETTE: keep the k x d class sums of
+ *  the unit-length rows (plain sums, spec P-16) in the first pass and the sum
+ *  of the silhouettes s_i in the second, so that ncd_nc_acc_metrics gives
+ *  NCD_SILHOUETTE_COS once the second pass is complete (O(k d) state, O(d k)
+ *  per sample). NCD_ACC_NC4_CLASS: count the second pass's nearest-mean
+ *  mismatches per class (needs a classifier), so that ncd_nc_acc_metrics
+ *  gives NCD_NC4_CLASSAVG (O(k) state). Both are opt-in because their state
+ *  is saved in the v1.1 byte format; without them every state saves as the
+ *  v1.0 bytes of spec/metrics.md 4e, as api.md fixes. */
+enum { NCD_ACC_SILHOUETTE = 4, NCD_ACC_NC4_CLASS = 8 };
 
 /**
  * ncd_nc_pairs from an accumulator's first-pass state (counts, class means,

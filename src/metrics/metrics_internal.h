@@ -210,7 +210,7 @@ int ncd__peers_nrc1(size_t n, size_t d, const double *h64, const float *h32, siz
 
 /* ---- additions: acc-ext ---- */
 /* Accumulator flag bits kept in ncd_nc_acc.flags (public values). */
-#define NCD__ACC_ALL_FLAGS 7u
+#define NCD__ACC_ALL_FLAGS 15u
 /* The two passes of the cosine silhouette (nc_acc_peers.c, spec P-16), shared
  * by the one-shot route and the accumulator. Pass 1: add the unit-length rows
  * of src into sums (k x d, ld d; a zero row adds 0). Cannot fail. */

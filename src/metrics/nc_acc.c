@@ -295,8 +295,9 @@ NCD_API int ncd_nc_acc_set_options(ncd_nc_acc *acc, const ncd_nc_options *opt) {
 
 int ncd__nc_acc_freeze(ncd_nc_acc *a) {
   uint64_t *n2c = ncd__calloc(a->k, sizeof(uint64_t));
-  uint64_t *mismc = a->has_clf ? ncd__calloc(a->k, sizeof(uint64_t)) : NULL;
-  if (!n2c || (a->has_clf && !mismc)) {
+  int mc = a->has_clf && (a->flags & NCD_ACC_NC4_CLASS);
+  uint64_t *mismc = mc ? ncd__calloc(a->k, sizeof(uint64_t)) : NULL;
+  if (!n2c || (mc && !mismc)) {
     ncd__free(n2c);
     ncd__free(mismc);
     return NCD_ENOMEM;

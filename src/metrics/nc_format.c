@@ -73,14 +73,14 @@ static uint64_t payload(uint64_t k, uint64_t d, unsigned fl) {
   if (fl & F_CLF) p += 8 * (kd + k + 1);
   if (fl & F_P2) p += 8 * (1 + k + 5);
   if (fl & F_SIL) p += 8 * (kd + ((fl & F_P2) ? 1 : 0));
-  if (fl & F_MC) p += 8 * k;
+  if ((fl & F_MC) && (fl & F_P2) && (fl & F_CLF)) p += 8 * k; /* the block only in pass 2 */
   if (fl & F_OPT) p += 16;
   return p > lim ? 0 : p;
 }
 
 static unsigned fmt_flags(const ncd_nc_acc *a) {
   return (a->flags & 3u) | (a->has_clf ? F_CLF : 0u) | (a->pass2 ? F_P2 : 0u) |
-         (a->sil ? F_SIL : 0u) | (a->pass2 && a->s2.mismc ? F_MC : 0u) |
+         (a->sil ? F_SIL : 0u) | ((a->flags & NCD_ACC_NC4_CLASS) ? F_MC : 0u) |
          (a->opt.pinv_rtol != 0.0 || a->opt.unweighted != 0 ? F_OPT : 0u);
 }
 
@@ -138,7 +138,7 @@ NCD_API int ncd_nc_acc_save(const ncd_nc_acc *acc, void *buf, size_t cap, size_t
     for (size_t i = 0; i < k * d; i++, q += 8) putf(q, acc->sil[i]);
     if (fl & F_P2) putf(q, acc->sil2), q += 8;
   }
-  if (fl & F_MC)
+  if ((fl & F_MC) && (fl & F_P2) && (fl & F_CLF))
     for (size_t c = 0; c < k; c++, q += 8) put64(q, acc->s2.mismc[c]);
   if (fl & F_OPT) {
     putf(q, acc->opt.pinv_rtol), q += 8;
@@ -174,7 +174,7 @@ static int validate_v11(uint32_t fl, uint64_t k, uint64_t d, const unsigned char
       r += 8;
     }
   }
-  if (fl & F_MC) {
+  if ((fl & F_MC) && (fl & F_P2) && (fl & F_CLF)) {
     uint64_t tot = 0;
     for (uint64_t c = 0; c < k; c++, r += 8) {
       uint64_t mc = get64(r);
@@ -203,7 +203,6 @@ static int validate(const unsigned char *p, size_t len) {
   /* v1.0: the four v1.0 bits; v1.1: at least one v1.1 block, nothing unknown */
   if (minor > 1 || (fl & ~(minor ? F_V11 : F_V10)) || (minor && !(fl & ~F_V10)))
     return NCD_EFORMAT;
-  if ((fl & F_MC) && (fl & (F_P2 | F_CLF)) != (F_P2 | F_CLF)) return NCD_EFORMAT;
   uint64_t want = payload(k, d, fl);
   if (!want || pl != want || (uint64_t)len != HDR + pl + 4) return NCD_EFORMAT;
   const unsigned char *q = p + HDR;
@@ -268,7 +267,8 @@ NCD_API int ncd_nc_acc_load(const void *buf, size_t len, ncd_nc_acc **acc) {
   unsigned fl = p[8];
   size_t k = (size_t)get64(p + 16), d = (size_t)get64(p + 24);
   ncd_nc_acc *a = NULL;
-  NCD_TRY(ncd__nc_acc_new(d, k, (fl & 3u) | ((fl & F_SIL) ? (unsigned)NCD_ACC_SILHOUETTE : 0u), &a));
+  NCD_TRY(ncd__nc_acc_new(d, k, (fl & 3u) | ((fl & F_SIL) ? (unsigned)NCD_ACC_SILHOUETTE : 0u) |
+                                   ((fl & F_MC) ? (unsigned)NCD_ACC_NC4_CLASS : 0u), &a));
   if (fl & F_OPT) { /* the last 16 bytes of the payload; needed before the freeze */
     const unsigned char *o = p + HDR + get64(p + 48) - 16;
     a->opt.pinv_rtol = getf(o);
@@ -316,14 +316,8 @@ NCD_API int ncd_nc_acc_load(const void *buf, size_t len, ncd_nc_acc **acc) {
     for (size_t i = 0; i < k * d; i++, q += 8) a->sil[i] = getf(q);
     if (fl & F_P2) a->sil2 = getf(q), q += 8;
   }
-  if ((fl & F_P2) && a->s2.mismc) {
-    if (fl & F_MC) {
-      for (size_t c = 0; c < k; c++, q += 8) a->s2.mismc[c] = get64(q);
-    } else { /* v1.0 pass-2 bytes: the class split of the mismatches is unknown */
-      ncd__free(a->s2.mismc);
-      a->s2.mismc = NULL;
-    }
-  }
+  if ((fl & F_P2) && a->s2.mismc) /* allocated by the freeze iff F_MC and a classifier */
+    for (size_t c = 0; c < k; c++, q += 8) a->s2.mismc[c] = get64(q);
   *acc = a;
   return NCD_OK;
 }

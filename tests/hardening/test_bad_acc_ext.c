@@ -154,7 +154,7 @@ START_TEST(acc_ext_matrix) {
   ck_assert_status(ncd_nc_acc_erank(b, NULL, o1), NCD_EINVAL); /* no NCD_ACC_CLASS_SCATTER */
   /* the flag: unknown bits, merges across it */
   ncd_nc_acc *c = NULL;
-  ck_assert_status(ncd_nc_acc_create(d, k, 8, &c), NCD_EINVAL);
+  ck_assert_status(ncd_nc_acc_create(d, k, 16, &c), NCD_EINVAL);
   ck_assert_status(ncd_nc_acc_create(d, k, NCD_ACC_SILHOUETTE | 16, &c), NCD_EINVAL);
   ck_assert(c == NULL);
   ncd_nc_acc *s = state(20, d, k, NCD_ACC_SILHOUETTE, 0);
@@ -276,7 +276,7 @@ START_TEST(silhouette_update_matrix) {
   ncd_test_fill_normal(&r, h, n, d, ld);
   ncd_test_fill_normal(&r, w, k, d, d);
   for (size_t i = 0; i < n; i++) y[i] = (int32_t)(i % k);
-  unsigned flags[2] = {NCD_ACC_SILHOUETTE, NCD_ACC_SILHOUETTE | NCD_ACC_SCATTER};
+  unsigned flags[2] = {NCD_ACC_SILHOUETTE | NCD_ACC_NC4_CLASS, NCD_ACC_SILHOUETTE | NCD_ACC_SCATTER};
   for (int f = 0; f < 2; f++) {
     ncd_nc_acc *a = NULL;
     ck_assert_status(ncd_nc_acc_create(d, k, flags[f], &a), NCD_OK);

@@ -19,7 +19,8 @@
 #include "metrics/acc_util.h"
 #include "metrics/metrics_internal.h"
 
-#define SIL NCD_ACC_SILHOUETTE
+/* both opt-in peer flags (silhouette sums, per-class NC4 mismatches) */
+#define SIL (NCD_ACC_SILHOUETTE | NCD_ACC_NC4_CLASS)
 
 static void close1(double got, double want, const char *what) {
   ck_assert_msg(ncd_test_close(got, want, 1e-12, 1e-13), "%s: %.17g vs %.17g", what, got, want);
@@ -344,19 +345,22 @@ static void rejects(const unsigned char *p, size_t len, size_t off, const unsign
 START_TEST(format_v11) {
   data t = make(100, 4, 3, 1.0, 2.0, 1.0, 921), t2 = make(1000, 4, 3, 1.0, 2.0, 1.0, 922);
   size_t k = 3, d = 4;
-  /* no new block: minor 0 and the v1.0 size (flags 0..3, pass 1 with a
-   * classifier, pass 2 without) */
+  /* the contract's flags 0..3, with a classifier, in either pass: minor 0 and
+   * the v1.0 size of spec 4e (api.md fixes that save writes that format) */
   for (unsigned fl = 0; fl < 4; fl++)
     for (int p2 = 0; p2 < 2; p2++) {
       ncd_nc_acc *a;
       ck_assert_status(ncd_nc_acc_create(d, k, fl, &a), NCD_OK);
-      if (!p2) ck_assert_status(ncd_nc_acc_set_classifier(a, t.w, d, t.b), NCD_OK);
+      ck_assert_status(ncd_nc_acc_set_classifier(a, t.w, d, t.b), NCD_OK);
       feed_rows(a, &t, 0, t.n, 30);
-      if (p2) ck_assert_status(ncd_nc_acc_begin_pass2(a), NCD_OK);
+      if (p2) {
+        ck_assert_status(ncd_nc_acc_begin_pass2(a), NCD_OK);
+        feed_rows(a, &t, 0, t.n, 45);
+      }
       size_t len, tri = d * (d + 1) / 2;
       unsigned char *p = save(a, &len);
       size_t want = 64 + 8 * (d + k + k * d + k) + 4 + ((fl & 1) ? 8 * tri : 0) +
-                    ((fl & 2) ? 8 * k * tri : 0) + (p2 ? 8 * (6 + k) : 8 * (k * d + k + 1));
+                    ((fl & 2) ? 8 * k * tri : 0) + 8 * (k * d + k + 1) + (p2 ? 8 * (6 + k) : 0);
       ck_assert_uint_eq(len, want);
       ck_assert(p[6] == 0 && p[7] == 0);
       free(p);
@@ -464,66 +468,55 @@ START_TEST(format_v11) {
 }
 END_TEST
 
-/* v1.0 pass-2 bytes with a classifier (no per-class mismatches) still load:
- * NCD_NC4_CLASSAVG is NaN, everything else as before, save gives the v1.0
- * bytes back, and a merge with such a state drops the class split. */
-START_TEST(v10_pass2_compat) {
+/* NCD_NC4_CLASSAVG is opt-in (NCD_ACC_NC4_CLASS): without the flag a pass-2
+ * state with a classifier saves exactly as v1.0 (flags 4 | 8, the spec 4e size)
+ * and gives NaN for it, every other metric bitwise equal to the flagged
+ * state's; with the flag it saves as v1.1 (flag 32 in both passes, the 8k-byte
+ * block in pass 2), round-trips, and a second pass continued on a loaded
+ * first-pass copy gives the same value. States with different flags do not
+ * merge. */
+START_TEST(nc4_class_opt_in) {
   data t = make(120, 4, 3, 1.0, 2.0, 1.0, 931);
-  size_t k = 3;
-  ncd_nc_acc *a;
-  ck_assert_status(ncd_nc_acc_create(t.d, k, 0, &a), NCD_OK);
-  ck_assert_status(ncd_nc_acc_set_classifier(a, t.w, t.d, t.b), NCD_OK);
+  size_t k = 3, d = t.d;
+  ncd_nc_acc *a, *b;
+  ck_assert_status(ncd_nc_acc_create(d, k, 0, &a), NCD_OK);
+  ck_assert_status(ncd_nc_acc_create(d, k, NCD_ACC_NC4_CLASS, &b), NCD_OK);
+  ck_assert_status(ncd_nc_acc_set_classifier(a, t.w, d, t.b), NCD_OK);
+  ck_assert_status(ncd_nc_acc_set_classifier(b, t.w, d, t.b), NCD_OK);
   feed_rows(a, &t, 0, t.n, 40);
+  feed_rows(b, &t, 0, t.n, 40);
+  size_t la, lb;
+  unsigned char *pa = save(a, &la), *pb = save(b, &lb);
+  ck_assert(pa[6] == 0 && pa[8] == 4 && pb[6] == 1 && pb[8] == (4 | 32) && la == lb);
+  ck_assert(memcmp(pa + 12, pb + 12, la - 16) == 0); /* same content, other flags and CRC */
+  free(pa), free(pb);
+  ncd_nc_acc *b1 = copy_of(b); /* first pass loaded: keeps the flag */
   ck_assert_status(ncd_nc_acc_begin_pass2(a), NCD_OK);
-  ncd_nc_acc *half = copy_of(a);
+  ck_assert_status(ncd_nc_acc_begin_pass2(b), NCD_OK);
+  ck_assert_status(ncd_nc_acc_begin_pass2(b1), NCD_OK);
   feed_rows(a, &t, 0, t.n, 40);
-  feed_rows(half, &t, 0, 60, 60);
-  size_t len;
-  unsigned char *p = save(a, &len);
-  ck_assert(p[6] == 1 && p[8] == (4 | 8 | 32));
-  /* strip the mismatch block: the v1.0 bytes of the same state */
-  size_t l0 = len - 8 * k;
-  unsigned char *q = malloc(l0);
-  memcpy(q, p, l0 - 4);
-  q[6] = 0;
-  q[8] = 4 | 8;
-  put_u64(q + 48, get_u64(p + 48) - 8 * k);
-  fix_crc(q, l0);
-  ncd_nc_acc *b;
-  ck_assert_status(ncd_nc_acc_load(q, l0, &b), NCD_OK);
-  same_bytes(b, q, l0);
-  double o1[NCD_METRIC_COUNT], o2[NCD_METRIC_COUNT];
-  ck_assert_status(ncd_nc_acc_metrics(a, o1, NCD_METRIC_COUNT), NCD_OK);
-  ck_assert_status(ncd_nc_acc_metrics(b, o2, NCD_METRIC_COUNT), NCD_OK);
-  ck_assert(!isnan(o1[NCD_NC4_CLASSAVG]) && isnan(o2[NCD_NC4_CLASSAVG]));
+  feed_rows(b, &t, 0, t.n, 40);
+  feed_rows(b1, &t, 0, t.n, 7);
+  pa = save(a, &la), pb = save(b, &lb);
+  ck_assert(pa[6] == 0 && pa[8] == (4 | 8) && pb[6] == 1 && pb[8] == (4 | 8 | 32));
+  ck_assert_uint_eq(lb, la + 8 * k);
+  ck_assert_uint_eq(la, 64 + 8 * (d + k + k * d + k) + 8 * (k * d + k + 1) + 8 * (6 + k) + 4);
+  double oa[NCD_METRIC_COUNT], ob[NCD_METRIC_COUNT], o1[NCD_METRIC_COUNT];
+  ck_assert_status(ncd_nc_acc_metrics(a, oa, NCD_METRIC_COUNT), NCD_OK);
+  ck_assert_status(ncd_nc_acc_metrics(b, ob, NCD_METRIC_COUNT), NCD_OK);
+  ck_assert_status(ncd_nc_acc_metrics(b1, o1, NCD_METRIC_COUNT), NCD_OK);
+  ck_assert(isnan(oa[NCD_NC4_CLASSAVG]));
+  close1(ob[NCD_NC4_CLASSAVG], agreement_classavg(&t), "opt-in classavg");
+  close1(o1[NCD_NC4_CLASSAVG], ob[NCD_NC4_CLASSAVG], "classavg on a loaded first pass");
   for (int i = 0; i < NCD_METRIC_COUNT; i++)
-    if (i != NCD_NC4_CLASSAVG) ck_assert(o1[i] == o2[i] || (isnan(o1[i]) && isnan(o2[i])));
-  /* merging: the class split is unknown afterwards; the rest adds up */
-  ncd_nc_acc *c;
-  unsigned char *hq = save(half, &len);
-  size_t lh = len - 8 * k;
-  q = realloc(q, lh);
-  memcpy(q, hq, lh - 4);
-  q[6] = 0;
-  q[8] = 4 | 8;
-  put_u64(q + 48, get_u64(hq + 48) - 8 * k);
-  fix_crc(q, lh);
-  ck_assert_status(ncd_nc_acc_load(q, lh, &c), NCD_OK);
-  ncd_nc_acc *rest;
-  ck_assert_status(ncd_nc_acc_create(t.d, k, 0, &rest), NCD_OK);
-  ck_assert_status(ncd_nc_acc_set_classifier(rest, t.w, t.d, t.b), NCD_OK);
-  feed_rows(rest, &t, 0, t.n, 40);
-  ck_assert_status(ncd_nc_acc_begin_pass2(rest), NCD_OK);
-  feed_rows(rest, &t, 60, t.n, 30);
-  ck_assert_status(ncd_nc_acc_merge(rest, c), NCD_OK);
-  ck_assert_status(ncd_nc_acc_metrics(rest, o2, NCD_METRIC_COUNT), NCD_OK);
-  ck_assert(isnan(o2[NCD_NC4_CLASSAVG]));
-  close1(o2[NCD_NC4], o1[NCD_NC4], "NC4 after a v1.0 merge");
-  unsigned char *pr = save(rest, &len);
-  ck_assert(pr[6] == 0); /* v1.0 again */
-  free(pr), free(p), free(q), free(hq);
-  ncd_nc_acc_free(a), ncd_nc_acc_free(b), ncd_nc_acc_free(c), ncd_nc_acc_free(half);
-  ncd_nc_acc_free(rest);
+    if (i != NCD_NC4_CLASSAVG) ck_assert(oa[i] == ob[i] || (isnan(oa[i]) && isnan(ob[i])));
+  ncd_nc_acc *b2 = copy_of(b);
+  double o2[NCD_METRIC_COUNT];
+  ck_assert_status(ncd_nc_acc_metrics(b2, o2, NCD_METRIC_COUNT), NCD_OK);
+  ck_assert(o2[NCD_NC4_CLASSAVG] == ob[NCD_NC4_CLASSAVG]);
+  ck_assert_status(ncd_nc_acc_merge(a, b), NCD_EINVAL); /* different flags */
+  free(pa), free(pb);
+  ncd_nc_acc_free(a), ncd_nc_acc_free(b), ncd_nc_acc_free(b1), ncd_nc_acc_free(b2);
   drop(&t);
 }
 END_TEST
@@ -625,7 +618,7 @@ Suite *suite_metrics_acc_peers(void) {
   tcase_add_test(tc, peer_splits);
   tcase_add_test(tc, vector_calls);
   tcase_add_test(tc, format_v11);
-  tcase_add_test(tc, v10_pass2_compat);
+  tcase_add_test(tc, nc4_class_opt_in);
   tcase_add_test(tc, rejected_unchanged);
   suite_add_tcase(s, tc);
   return s;
