@@ -30,6 +30,12 @@ static double fro2(const double *a, size_t m) {
   return t;
 }
 
+double ncd__cka_from_moments(size_t d1, size_t d2, const double *cxx, const double *czz,
+                             const double *cxz) {
+  double den = sqrt(fro2(cxx, d1 * d1)) * sqrt(fro2(czz, d2 * d2));
+  return den > 0.0 ? fro2(cxz, d1 * d2) / den : NAN;
+}
+
 NCD_API int ncd_linear_cka(size_t n, size_t d1, const double *x, size_t ldx, size_t d2,
                            const double *z, size_t ldz, double *cka) {
   if (!cka || n < 2) return NCD_EINVAL;
@@ -64,8 +70,7 @@ NCD_API int ncd_linear_cka(size_t n, size_t d1, const double *x, size_t ldx, siz
       ncd__syrk_ata(nb, d2, 1.0, bz, d2, beta, czz, d2);
       ncd__gemm(NCD__TRANS, NCD__NOTRANS, d1, d2, nb, 1.0, bx, d1, bz, d2, beta, cxz, d2);
     }
-    double den = sqrt(fro2(cxx, d1 * d1)) * sqrt(fro2(czz, d2 * d2));
-    *cka = den > 0.0 ? fro2(cxz, d1 * d2) / den : NAN;
+    *cka = ncd__cka_from_moments(d1, d2, cxx, czz, cxz);
   }
   ncd__free(mx);
   ncd__free(mz);

@@ -43,6 +43,8 @@ static int gram(size_t n, size_t d, const double *h, size_t ldh, const double *m
   return NCD_OK;
 }
 
+static int eig_sorted(size_t d, double *g, double *w, double *v, double *lam);
+
 /* V (d x d, row j = j-th principal direction, descending eigenvalue) and the
  * eigenvalues lam (descending) of the Gram of h (centred if centre). Rows are
  * sign-fixed: largest-|.| entry positive (first index on ties). */
@@ -56,7 +58,15 @@ static int principal(size_t n, size_t d, const double *h, size_t ldh, int centre
       for (size_t j = 0; j < d; j++) mean[j] += h[i * ldh + j] / (double)n;
   }
   if (st == NCD_OK) st = gram(n, d, h, ldh, centre ? mean : NULL, 0, g, &zero);
-  if (st == NCD_OK) st = ncd__syev(d, g, d, w, 1);
+  if (st == NCD_OK) st = eig_sorted(d, g, w, v, lam);
+  ncd__free(g);
+  ncd__free(w);
+  return st;
+}
+
+/* V and lam (as principal) from the Gram g (destroyed); w: d doubles. */
+static int eig_sorted(size_t d, double *g, double *w, double *v, double *lam) {
+  int st = ncd__syev(d, g, d, w, 1);
   for (size_t r = 0; st == NCD_OK && r < d; r++) {
     const double *e = g + (d - 1 - r) * d;
     size_t am = 0;
@@ -66,28 +76,21 @@ static int principal(size_t n, size_t d, const double *h, size_t ldh, int centre
     for (size_t j = 0; j < d; j++) v[r * d + j] = sg * e[j];
     lam[r] = w[d - 1 - r];
   }
-  ncd__free(g);
-  ncd__free(w);
   return st;
 }
 
-/* t_l = v_l^T Ghat v_l (l = 0..d-1) with Ghat = (1/n) sum of unit rows' outer products. */
-static int nrc_terms(size_t n, size_t d, const double *h, size_t ldh, const double *v, double *t,
-                     int *zero) {
-  double *g = ncd__malloc_array(d, d * sizeof(double)), *gv = ncd__malloc_array(d, d * sizeof(double));
-  int st = g && gv ? NCD_OK : NCD_ENOMEM;
-  if (st == NCD_OK) st = gram(n, d, h, ldh, NULL, 1, g, zero);
-  if (st == NCD_OK) {
-    ncd__gemm(NCD__NOTRANS, NCD__TRANS, d, d, d, 1.0 / (double)n, v, d, g, d, 0.0, gv, d);
-    for (size_t l = 0; l < d; l++) {
-      double s = 0.0;
-      for (size_t j = 0; j < d; j++) s += gv[l * d + j] * v[l * d + j];
-      t[l] = s;
-    }
+/* t_l = v_l^T Ghat v_l (l = 0..d-1) with Ghat = gu / n, gu the plain Gram of the unit rows. */
+static int nrc_terms(size_t n, size_t d, const double *gu, const double *v, double *t) {
+  double *gv = ncd__malloc_array(d, d * sizeof(double));
+  if (!gv) return NCD_ENOMEM;
+  ncd__gemm(NCD__NOTRANS, NCD__TRANS, d, d, d, 1.0 / (double)n, v, d, gu, d, 0.0, gv, d);
+  for (size_t l = 0; l < d; l++) {
+    double s = 0.0;
+    for (size_t j = 0; j < d; j++) s += gv[l * d + j] * v[l * d + j];
+    t[l] = s;
   }
-  ncd__free(g);
   ncd__free(gv);
-  return st;
+  return NCD_OK;
 }
 
 static int check_h(size_t n, size_t d, const double *h, size_t ldh) {
@@ -121,13 +124,12 @@ NCD_API int ncd_principal_decomp(size_t n, size_t d, const double *h, size_t ldh
   return st;
 }
 
-static int profile(size_t n, size_t d, const double *h, size_t ldh, int centre, double *out) {
+int ncd__nrc1_from_grams(size_t n, size_t d, double *g, const double *gu, int zero,
+                         double *out) {
   double *v = ncd__malloc_array(d, d * sizeof(double)), *lam = ncd__malloc_array(d, sizeof(double));
-  double *t = ncd__malloc_array(d, sizeof(double));
-  double *mu = centre ? ncd__malloc_array(d, sizeof(double)) : NULL;
-  int st = v && lam && t && (mu || !centre) ? principal(n, d, h, ldh, centre, v, lam, mu)
-                                            : NCD_ENOMEM, zero = 0;
-  if (st == NCD_OK) st = nrc_terms(n, d, h, ldh, v, t, &zero);
+  double *t = ncd__malloc_array(d, sizeof(double)), *w = ncd__malloc_array(d, sizeof(double));
+  int st = v && lam && t && w ? eig_sorted(d, g, w, v, lam) : NCD_ENOMEM;
+  if (st == NCD_OK) st = nrc_terms(n, d, gu, v, t);
   if (st == NCD_OK) {
     double acc = 0.0;
     for (size_t j = d; j-- > 0;) { /* p_j (1-based j) = sum_{l > j} t_l */
@@ -138,6 +140,22 @@ static int profile(size_t n, size_t d, const double *h, size_t ldh, int centre, 
   ncd__free(v);
   ncd__free(lam);
   ncd__free(t);
+  ncd__free(w);
+  return st;
+}
+
+static int profile(size_t n, size_t d, const double *h, size_t ldh, int centre, double *out) {
+  double *g = ncd__malloc_array(d, d * sizeof(double)), *gu = ncd__malloc_array(d, d * sizeof(double));
+  double *mu = centre ? ncd__calloc(d, sizeof(double)) : NULL;
+  int st = g && gu && (mu || !centre) ? NCD_OK : NCD_ENOMEM, zero = 0;
+  if (st == NCD_OK && centre)
+    for (size_t i = 0; i < n; i++)
+      for (size_t j = 0; j < d; j++) mu[j] += h[i * ldh + j] / (double)n;
+  if (st == NCD_OK) st = gram(n, d, h, ldh, mu, 0, g, &zero);
+  if (st == NCD_OK) st = gram(n, d, h, ldh, NULL, 1, gu, &zero);
+  if (st == NCD_OK) st = ncd__nrc1_from_grams(n, d, g, gu, zero, out);
+  ncd__free(g);
+  ncd__free(gu);
   ncd__free(mu);
   return st;
 }
