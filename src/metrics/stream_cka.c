@@ -63,12 +63,18 @@ static int cka_update(ncd_cka_acc *acc, size_t n, const ncd__srows *x, const ncd
   return NCD_OK;
 }
 
-NCD_API int ncd_cka_acc_update(ncd_cka_acc *acc, size_t n, const double *x, size_t ldx,
-                               const double *z, size_t ldz) {
+/* Validation shared by the two update twins (elem: sizeof an element). */
+static int cka_check(const ncd_cka_acc *acc, size_t n, const void *x, size_t ldx, const void *z,
+                     size_t ldz, size_t elem) {
   NCD_TRY(ncd__check_ptr(acc));
   NCD_TRY(ncd__check_size(n));
-  NCD_TRY(ncd__check_matrix(x, n, acc->d1, ldx, sizeof(double)));
-  NCD_TRY(ncd__check_matrix(z, n, acc->d2, ldz, sizeof(double)));
+  NCD_TRY(ncd__check_matrix(x, n, acc->d1, ldx, elem));
+  return ncd__check_matrix(z, n, acc->d2, ldz, elem);
+}
+
+NCD_API int ncd_cka_acc_update(ncd_cka_acc *acc, size_t n, const double *x, size_t ldx,
+                               const double *z, size_t ldz) {
+  NCD_TRY(cka_check(acc, n, x, ldx, z, ldz, sizeof(double)));
   NCD_TRY(ncd__scan_finite(x, n, acc->d1, ldx));
   NCD_TRY(ncd__scan_finite(z, n, acc->d2, ldz));
   ncd__srows rx = {x, NULL, ldx}, rz = {z, NULL, ldz};
@@ -77,10 +83,7 @@ NCD_API int ncd_cka_acc_update(ncd_cka_acc *acc, size_t n, const double *x, size
 
 NCD_API int ncd_cka_acc_update_f32(ncd_cka_acc *acc, size_t n, const float *x, size_t ldx,
                                    const float *z, size_t ldz) {
-  NCD_TRY(ncd__check_ptr(acc));
-  NCD_TRY(ncd__check_size(n));
-  NCD_TRY(ncd__check_matrix(x, n, acc->d1, ldx, sizeof(float)));
-  NCD_TRY(ncd__check_matrix(z, n, acc->d2, ldz, sizeof(float)));
+  NCD_TRY(cka_check(acc, n, x, ldx, z, ldz, sizeof(float)));
   NCD_TRY(ncd__scan_finite_f32(x, n, acc->d1, ldx));
   NCD_TRY(ncd__scan_finite_f32(z, n, acc->d2, ldz));
   ncd__srows rx = {NULL, x, ldx}, rz = {NULL, z, ldz};
