@@ -138,6 +138,20 @@ START_TEST(cka_any_split_merge_roundtrip) {
 }
 END_TEST
 
+START_TEST(cka_spec_vector) {
+  /* spec/metrics-peers.md section 12: MONAI domain_shift (CKA of h and t) in float64 */
+  ncd_test_rng r;
+  ncd_test_seed(&r, 12);
+  for (int mode = 0; mode < 3; mode++) {
+    double v;
+    ncd_cka_acc *a = cka_roundtrip(cka_stream(0, PN, PD, PH, 2, PT, mode, &r));
+    ck_assert_status(ncd_cka_acc_value(a, &v), NCD_OK);
+    ck_assert_close(v, 0.72880154852994883, 1e-12, 0);
+    ncd_cka_acc_free(a);
+  }
+}
+END_TEST
+
 START_TEST(cka_invariance_streamed) {
   enum { N = 120, D1 = 6, D2 = 4 };
   ncd_test_rng r;
@@ -524,6 +538,7 @@ Suite *suite_metrics_stream_peers(void) {
   Suite *s = suite_create("metrics_stream_peers");
   TCase *tc = tcase_create("streaming CKA and NRC");
   tcase_add_test(tc, cka_any_split_merge_roundtrip);
+  tcase_add_test(tc, cka_spec_vector);
   tcase_add_test(tc, cka_invariance_streamed);
   tcase_add_test(tc, cka_collapse_regime);
   tcase_add_test(tc, cka_bytes_size_and_corruption);
