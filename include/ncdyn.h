@@ -1070,7 +1070,9 @@ NCD_API int ncd_nc_agreement(size_t n, size_t d, size_t k, const double *h, size
  * Ammar et al. 2024): (1/k) sum_c |cos(mu_c - c0, g - c0)| with g the mean of
  * the n_ood out-of-distribution features h_ood (n_ood x d, ldo) and c0 the
  * centre given (rhubarbwu's README call is NCD_CENTRE_NONE; NCD_CENTRE_SAMPLE
- * is the translation-invariant variant). NaN if g = c0 or some mu_c = c0.
+ * is the translation-invariant variant). NaN if some mu_c = c0 or g = c0 to
+ * the rounding of the mean (||g - c0|| <= (n_ood + 2) eps s, s the 1-norm of
+ * the mean absolute row plus that of c0, both relative to an internal point).
  * Statuses: NCD_EINVAL (as ncd_nc_metrics; also h_ood NULL, n_ood = 0, ldo < d,
  * out NULL, unknown centre), NCD_ENONFINITE, NCD_ENOMEM.
  */
@@ -1142,6 +1144,186 @@ NCD_API int ncd_nc_class_vectors(size_t n, size_t d, size_t k, const double *h, 
                                  double *cosines, double *dual_dist, double *gram, size_t ldg);
 
 /* ---- additions: twins (float32 / int64-label twins of the peer calls, pair grids) ---- */
+/*
+ * Twins of the peer calls (docs/peers.md): _f32 takes the features as float
+ * (same layout and leading dimension), converted to double block by block
+ * (never whole; all arithmetic in double), so the result equals the float64
+ * call on the converted array; _i64 takes int64 labels (torch's default), which
+ * must lie in [0, k) (negative or >= k, including values >= 2^31: NCD_EINVAL)
+ * and gives results bitwise equal to the int32 call; _f32_i64 both. Caller-given
+ * small matrices (w, b, m, regression targets and head) stay double. Validation
+ * order and statuses are those of the original call; NaN/Inf in float32 data
+ * gives NCD_ENONFINITE.
+ */
+
+/** float32 twin of ncd_nc_metrics_select (h float, n x d, ldh). Same statuses. */
+NCD_API int ncd_nc_metrics_select_f32(size_t n, size_t d, size_t k, const float *h,
+                                      size_t ldh, const int32_t *y, const double *w,
+                                      size_t ldw, const double *b, const ncd_nc_options *opt,
+                                      uint64_t select, double *out, size_t nout);
+/** int64-label twin of ncd_nc_metrics_select. Same statuses. */
+NCD_API int ncd_nc_metrics_select_i64(size_t n, size_t d, size_t k, const double *h,
+                                      size_t ldh, const int64_t *y, const double *w,
+                                      size_t ldw, const double *b, const ncd_nc_options *opt,
+                                      uint64_t select, double *out, size_t nout);
+/** float32 features, int64 labels: ncd_nc_metrics_select. Same statuses. */
+NCD_API int ncd_nc_metrics_select_f32_i64(size_t n, size_t d, size_t k, const float *h,
+                                          size_t ldh, const int64_t *y, const double *w,
+                                          size_t ldw, const double *b,
+                                          const ncd_nc_options *opt, uint64_t select,
+                                          double *out, size_t nout);
+
+/** float32 twin of ncd_nc_pairs (h float; w double). Same statuses. */
+NCD_API int ncd_nc_pairs_f32(size_t n, size_t d, size_t k, const float *h, size_t ldh,
+                             const int32_t *y, const double *w, size_t ldw, ncd_centre centre,
+                             ncd_pair which, double p, double *mean, double *var, double *vals);
+/** int64-label twin of ncd_nc_pairs. Same statuses. */
+NCD_API int ncd_nc_pairs_i64(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                             const int64_t *y, const double *w, size_t ldw, ncd_centre centre,
+                             ncd_pair which, double p, double *mean, double *var, double *vals);
+/** float32 features, int64 labels: ncd_nc_pairs. Same statuses. */
+NCD_API int ncd_nc_pairs_f32_i64(size_t n, size_t d, size_t k, const float *h, size_t ldh,
+                                 const int64_t *y, const double *w, size_t ldw,
+                                 ncd_centre centre, ncd_pair which, double p, double *mean,
+                                 double *var, double *vals);
+
+/**
+ * The full k x k grid x_cc' of an ncd_nc_pairs statistic (row-major, ldg >= k;
+ * rhubarbwu's kernel grids and class_dist_norm_vars): grid[c][c'] for c < c'
+ * equals the ncd_nc_pairs value of the pair (c, c') bitwise (vals in triu
+ * order = the strict upper triangle read row by row). The lower triangle is
+ * the mirror for the symmetric statistics (CDNV, CDNV_UNBIASED, DIST, LOG,
+ * RIESZ, COS_SHIFTED), the negated mirror for NCD_PAIR_LOGNORM_DIFF
+ * (antisymmetric), and cos(w_c, mbar_c') for every c, c' for
+ * NCD_PAIR_WCOS_UPPER (not symmetric). The diagonal is the statistic's formula
+ * at c' = c, as rhubarbwu's grids evaluate their kernels on the whole tile:
+ * CDNV and CDNV_UNBIASED v_c / 0^p: +Inf for p > 0 (NaN if v_c = 0), v_c for p
+ * = 0, 0 for p < 0; DIST 0; LOG p log 0: +Inf for p < 0, -Inf for p > 0, NaN
+ * for p = 0; RIESZ sgn(p) 0^(-p): +Inf for p > 0, 1 for p = 0, -0 for p < 0;
+ * LOGNORM_DIFF 0; COS_SHIFTED cos(mbar_c, mbar_c) + 1/(k-1) = k/(k-1) up to
+ * rounding; WCOS_UPPER cos(w_c, mbar_c) (the self-duality of rhubarbwu's
+ * similarities(cos=True), P-7). A zero mbar_c (or w_c) gives NaN in its row and
+ * column as in ncd_nc_pairs (CDNV excepted). Cost O(k^2 d) after one pass over
+ * h (two for CDNV). Statuses: those of ncd_nc_pairs, and NCD_EINVAL for grid
+ * NULL or ldg < k. grid is untouched on error.
+ */
+NCD_API int ncd_nc_pair_grid(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                             const int32_t *y, const double *w, size_t ldw, ncd_centre centre,
+                             ncd_pair which, double p, double *grid, size_t ldg);
+/** float32 twin of ncd_nc_pair_grid (h float; w, grid double). Same statuses. */
+NCD_API int ncd_nc_pair_grid_f32(size_t n, size_t d, size_t k, const float *h, size_t ldh,
+                                 const int32_t *y, const double *w, size_t ldw,
+                                 ncd_centre centre, ncd_pair which, double p, double *grid,
+                                 size_t ldg);
+/** int64-label twin of ncd_nc_pair_grid. Same statuses. */
+NCD_API int ncd_nc_pair_grid_i64(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                                 const int64_t *y, const double *w, size_t ldw,
+                                 ncd_centre centre, ncd_pair which, double p, double *grid,
+                                 size_t ldg);
+/** float32 features, int64 labels: ncd_nc_pair_grid. Same statuses. */
+NCD_API int ncd_nc_pair_grid_f32_i64(size_t n, size_t d, size_t k, const float *h,
+                                     size_t ldh, const int64_t *y, const double *w, size_t ldw,
+                                     ncd_centre centre, ncd_pair which, double p,
+                                     double *grid, size_t ldg);
+
+/** float32 twin of ncd_nc_erank (h float). Same statuses. */
+NCD_API int ncd_nc_erank_f32(size_t n, size_t d, size_t k, const float *h, size_t ldh,
+                             const int32_t *y, double *erank, double *erank_class);
+/** int64-label twin of ncd_nc_erank. Same statuses. */
+NCD_API int ncd_nc_erank_i64(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                             const int64_t *y, double *erank, double *erank_class);
+/** float32 features, int64 labels: ncd_nc_erank. Same statuses. */
+NCD_API int ncd_nc_erank_f32_i64(size_t n, size_t d, size_t k, const float *h, size_t ldh,
+                                 const int64_t *y, double *erank, double *erank_class);
+
+/** float32 twin of ncd_nc_silhouette_cos (h float). Same statuses. */
+NCD_API int ncd_nc_silhouette_cos_f32(size_t n, size_t d, size_t k, const float *h,
+                                      size_t ldh, const int32_t *y, double *mean,
+                                      double *per_sample);
+/** int64-label twin of ncd_nc_silhouette_cos. Same statuses. */
+NCD_API int ncd_nc_silhouette_cos_i64(size_t n, size_t d, size_t k, const double *h,
+                                      size_t ldh, const int64_t *y, double *mean,
+                                      double *per_sample);
+/** float32 features, int64 labels: ncd_nc_silhouette_cos. Same statuses. */
+NCD_API int ncd_nc_silhouette_cos_f32_i64(size_t n, size_t d, size_t k, const float *h,
+                                          size_t ldh, const int64_t *y, double *mean,
+                                          double *per_sample);
+
+/** float32 twin of ncd_nc_agreement (h float; m, w, b double). Same statuses. */
+NCD_API int ncd_nc_agreement_f32(size_t n, size_t d, size_t k, const float *h, size_t ldh,
+                                 const int32_t *y, const double *m, size_t ldm,
+                                 const double *w, size_t ldw, const double *b,
+                                 double *weighted, double *classavg, double *per_class);
+/** int64-label twin of ncd_nc_agreement. Same statuses. */
+NCD_API int ncd_nc_agreement_i64(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                                 const int64_t *y, const double *m, size_t ldm,
+                                 const double *w, size_t ldw, const double *b,
+                                 double *weighted, double *classavg, double *per_class);
+/** float32 features, int64 labels: ncd_nc_agreement. Same statuses. */
+NCD_API int ncd_nc_agreement_f32_i64(size_t n, size_t d, size_t k, const float *h,
+                                     size_t ldh, const int64_t *y, const double *m,
+                                     size_t ldm, const double *w, size_t ldw,
+                                     const double *b, double *weighted, double *classavg,
+                                     double *per_class);
+
+/** float32 twin of ncd_nc_ood_orthodev: h and h_ood both float (n x d, ldh;
+ *  n_ood x d, ldo). Same statuses. */
+NCD_API int ncd_nc_ood_orthodev_f32(size_t n, size_t d, size_t k, const float *h,
+                                    size_t ldh, const int32_t *y, size_t n_ood,
+                                    const float *h_ood, size_t ldo, ncd_centre centre,
+                                    double *out);
+/** int64-label twin of ncd_nc_ood_orthodev (h, h_ood double). Same statuses. */
+NCD_API int ncd_nc_ood_orthodev_i64(size_t n, size_t d, size_t k, const double *h,
+                                    size_t ldh, const int64_t *y, size_t n_ood,
+                                    const double *h_ood, size_t ldo, ncd_centre centre,
+                                    double *out);
+/** float32 features (h and h_ood), int64 labels: ncd_nc_ood_orthodev. Same statuses. */
+NCD_API int ncd_nc_ood_orthodev_f32_i64(size_t n, size_t d, size_t k, const float *h,
+                                        size_t ldh, const int64_t *y, size_t n_ood,
+                                        const float *h_ood, size_t ldo, ncd_centre centre,
+                                        double *out);
+
+/** float32 twin of ncd_nc_class_vectors (h float; w and the outputs double).
+ *  Same statuses. */
+NCD_API int ncd_nc_class_vectors_f32(size_t n, size_t d, size_t k, const float *h,
+                                     size_t ldh, const int32_t *y, const double *w,
+                                     size_t ldw, ncd_centre centre, double *norms,
+                                     double *dots, double *cosines, double *dual_dist,
+                                     double *gram, size_t ldg);
+/** int64-label twin of ncd_nc_class_vectors. Same statuses. */
+NCD_API int ncd_nc_class_vectors_i64(size_t n, size_t d, size_t k, const double *h,
+                                     size_t ldh, const int64_t *y, const double *w,
+                                     size_t ldw, ncd_centre centre, double *norms,
+                                     double *dots, double *cosines, double *dual_dist,
+                                     double *gram, size_t ldg);
+/** float32 features, int64 labels: ncd_nc_class_vectors. Same statuses. */
+NCD_API int ncd_nc_class_vectors_f32_i64(size_t n, size_t d, size_t k, const float *h,
+                                         size_t ldh, const int64_t *y, const double *w,
+                                         size_t ldw, ncd_centre centre, double *norms,
+                                         double *dots, double *cosines, double *dual_dist,
+                                         double *gram, size_t ldg);
+
+/** float32 twin of ncd_linear_cka: x (n x d1, ldx) and z (n x d2, ldz) both
+ *  float, read block by block. Same statuses. */
+NCD_API int ncd_linear_cka_f32(size_t n, size_t d1, const float *x, size_t ldx, size_t d2,
+                               const float *z, size_t ldz, double *cka);
+
+/** float32 twin of ncd_principal_decomp (h float; p, s, mean double). Same
+ *  statuses. */
+NCD_API int ncd_principal_decomp_f32(size_t n, size_t d, const float *h, size_t ldh,
+                                     int centre, double *p, size_t ldp, double *s,
+                                     double *mean);
+
+/** float32 twin of ncd_nrc1_profile (h float). Same statuses. */
+NCD_API int ncd_nrc1_profile_f32(size_t n, size_t d, const float *h, size_t ldh, double *out);
+
+/** float32 twin of ncd_nrc_metrics: only the features h are float (n x d,
+ *  ldh); the targets t (n x m, ldt) and the regression head wr (m x d, ldwr)
+ *  stay double. Same statuses. */
+NCD_API int ncd_nrc_metrics_f32(size_t n, size_t d, const float *h, size_t ldh, size_t m,
+                                const double *t, size_t ldt, const double *wr, size_t ldwr,
+                                double gamma_lo, double gamma_hi, unsigned flags,
+                                double out[4]);
 /* ---- end additions: twins ---- */
 
 /* ---- additions: acc-ext (streaming peer metrics on the accumulator) ---- */

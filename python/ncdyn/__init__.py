@@ -21,6 +21,9 @@ from .initializers import HADAMARD_KINDS, hadamard, hadamard_supported, simplex_
 from .losses import ce_loss, log_softmax, mse_loss, softmax
 from .metrics import (ACC_CLASS_SCATTER, ACC_SCATTER, METRICS, Accumulator, erank,
                       linear_cka, nc_metrics, silhouette_cos)
+from .peers import (NRC_NCTB, NRC_PCA_CENTRED, Agreement, Centre, ClassVectors, Metric,
+                    NRCMetrics, Pair, PairStats, PrincipalDecomp, agreement, class_vectors,
+                    nrc1_profile, nrc_metrics, ood_orthodev, pairs, principal_decomp)
 from .ufm import LOSSES, STEP_POLICIES, UFM, UFM_PARAMS, UFM_STATS
 
 #: the package's version (the C library's is ncdyn.version())
@@ -39,5 +42,8 @@ __all__ = [
     "ghost_radius_bound", "ghost_radius_exact", "ghost_step_scale",
     "METRICS", "ACC_SCATTER", "ACC_CLASS_SCATTER", "nc_metrics", "Accumulator",
     "linear_cka", "silhouette_cos", "erank",
+    "Centre", "Pair", "Metric", "NRC_NCTB", "NRC_PCA_CENTRED", "PairStats", "ClassVectors",
+    "Agreement", "PrincipalDecomp", "NRCMetrics", "pairs", "class_vectors", "agreement",
+    "ood_orthodev", "principal_decomp", "nrc1_profile", "nrc_metrics",
     "UFM", "UFM_PARAMS", "UFM_STATS", "LOSSES", "STEP_POLICIES",
 ]

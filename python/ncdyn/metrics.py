@@ -46,27 +46,64 @@ def _classifier(w, b, d, fname):
     return k, (wa, ba), wp, ldw, bp
 
 
-def nc_metrics(h, y, w=None, b=None, k=None):
+def nc_metrics(h, y, w=None, b=None, k=None, centre=None, select=None, pinv_rtol=None):
     """{name: value} for every metric of METRICS on the n x d features h with
     labels y, classifier w (k x d, optional) and bias b (k, optional; None = no
     bias). NaN where undefined (no w, a 0/0). k is w's row count, else the given
     k, else max(y) + 1; every class needs a sample. float32 h goes zero-copy to
     ncd_nc_metrics_f32 and int64 labels to the _i64 twins where the library has
-    them (else they are converted once)."""
+    them (else they are converted once).
+
+    centre: "sample" (default) | "class" | "none" or a Centre (ncd_nc_options
+    .unweighted_centre, P-1); pinv_rtol: the NC1 pseudo-inverse cut (0/None:
+    the default); both through ncd_nc_metrics_ex. select: a metric name, Metric
+    value or index, or a list of them: only those are computed
+    (ncd_nc_metrics_select) and only they are in the returned dict. With
+    centre, pinv_rtol or select, float32 h is converted to float64 and int64
+    labels to int32 (those C calls have no twins yet)."""
+    if centre is not None or select is not None or pinv_rtol is not None:
+        return _nc_metrics_opt(h, y, w, b, k, centre, select, pinv_rtol)
     ha, hp, ldh, f32 = _arrays.matrix(h, "h", f32=_capi.has("ncd_nc_metrics_f32"))
     n, d = ha.shape
     kw, keep, wp, ldw, bp = _classifier(w, b, d, "ncd_nc_metrics")
     name = "ncd_nc_metrics_f32" if f32 else "ncd_nc_metrics"
     ya, yp, is64 = _arrays.labels(y, n, i64=_capi.has(name + "_i64"))
-    if kw is not None:
-        if k is not None and int(k) != kw:
-            raise _lib.invalid("k=%d but w has %d rows" % (k, kw), "ncd_nc_metrics")
-        k = kw
-    k = _arrays.n_classes(ya, k)
+    k = _check_k(kw, k, ya, "ncd_nc_metrics")
     out = np.empty(len(METRICS))
     _capi.call(name + "_i64" if is64 else name, n, d, k, hp, ldh, yp,
                wp, ldw, bp, out.ctypes.data, len(METRICS))
     return _as_dict(out)
+
+
+def _check_k(kw, k, ya, fname):
+    if kw is not None:
+        if k is not None and int(k) != kw:
+            raise _lib.invalid("k=%d but w has %d rows" % (k, kw), fname)
+        k = kw
+    return _arrays.n_classes(ya, k)
+
+
+def _nc_metrics_opt(h, y, w, b, k, centre, select, pinv_rtol):
+    """nc_metrics through ncd_nc_metrics_ex / ncd_nc_metrics_select."""
+    from . import peers
+    fname = "ncd_nc_metrics_select" if select is not None else "ncd_nc_metrics_ex"
+    opt = peers.options(centre, pinv_rtol, fname)
+    idx = None
+    if select is not None:
+        mask, idx = peers.select_mask(select, fname)
+    ha, hp, ldh, _ = _arrays.matrix(h, "h")
+    n, d = ha.shape
+    kw, keep, wp, ldw, bp = _classifier(w, b, d, fname)
+    ya, yp, _ = _arrays.labels(y, n)
+    k = _check_k(kw, k, ya, fname)
+    out = np.empty(len(METRICS))
+    if idx is None:
+        _capi.call(fname, n, d, k, hp, ldh, yp, wp, ldw, bp, byref(opt), out.ctypes.data,
+                   len(METRICS))
+        return _as_dict(out)
+    _capi.call(fname, n, d, k, hp, ldh, yp, wp, ldw, bp, byref(opt), mask, out.ctypes.data,
+               len(METRICS))
+    return {METRICS[i]: float(out[i]) for i in idx}
 
 
 def _features(h, y, k, fname):
@@ -156,6 +193,15 @@ class Accumulator(_capi.Handle):
             raise _lib.invalid("w must be %d x %d" % (self._k, self._d),
                                "ncd_nc_acc_set_classifier")
         _capi.call("ncd_nc_acc_set_classifier", self._handle(), wp, ldw, bp)
+        return self
+
+    def set_options(self, centre=None, pinv_rtol=None):
+        """ncd_nc_acc_set_options: the centre ("sample" | "class" | "none", P-1)
+        and pseudo-inverse cut of metrics(); None restores the default. Frozen
+        by begin_pass2; not part of save() (a loaded state has the defaults)."""
+        from . import peers
+        opt = peers.options(centre, pinv_rtol, "ncd_nc_acc_set_options")
+        _capi.call("ncd_nc_acc_set_options", self._handle(), byref(opt))
         return self
 
     def update(self, h, y):

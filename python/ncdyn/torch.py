@@ -20,7 +20,7 @@ from torch.nn.utils import stateless
 
 from . import _arrays, _lib
 from .ghost import ghost_radius_bound, ghost_step_scale
-from .metrics import ACC_SCATTER, Accumulator, nc_metrics
+from .metrics import ACC_SCATTER, METRICS, Accumulator, nc_metrics
 
 __all__ = ["as_numpy", "final_linear", "classifier_arrays", "FeatureHook",
            "collect_nc_metrics", "logit_jvp", "ghost_radius", "GhostStepScaler"]
@@ -113,7 +113,8 @@ def _eval_batches(model, loader, hook, device):
 
 
 def collect_nc_metrics(model, feature_module, loader, classifier=None, k=None,
-                       flags=ACC_SCATTER, streaming=True, device=None):
+                       flags=ACC_SCATTER, streaming=True, device=None, centre=None,
+                       select=None):
     """NC metrics {name: value} of `model` on the (inputs, labels) batches of
     `loader`, with the features taken by a forward hook on `feature_module` and
     the classifier read from `classifier` (an nn.Linear; default: the model's
@@ -121,7 +122,10 @@ def collect_nc_metrics(model, feature_module, loader, classifier=None, k=None,
     (constant memory; pass 1, begin_pass2, pass 2 for NC4 and the margins);
     streaming=False gathers the features and calls nc_metrics once. `loader`
     must be re-iterable for streaming (a DataLoader or a list; any order in each
-    pass). The model is put in eval mode and restored afterwards."""
+    pass). The model is put in eval mode and restored afterwards.
+    centre ("sample" | "class" | "none") and select (metric names) as in
+    ncdyn.nc_metrics: streaming sets the centre on the Accumulator and keeps
+    the selected names of its result; streaming=False computes only them."""
     lin = classifier if classifier is not None else final_linear(model)
     w, b = classifier_arrays(lin)
     k = w.shape[0] if k is None else int(k)
@@ -131,11 +135,17 @@ def collect_nc_metrics(model, feature_module, loader, classifier=None, k=None,
     try:
         if streaming:
             acc = Accumulator(d, k, flags).set_classifier(w, b)
+            if centre is not None:
+                acc.set_options(centre=centre)
             with FeatureHook(feature_module, acc) as hook:
                 _eval_batches(model, loader, hook, device)
                 acc.begin_pass2()
                 _eval_batches(model, loader, hook, device)
-            return acc.metrics()
+            m = acc.metrics()
+            if select is None:
+                return m
+            from .peers import select_mask
+            return {METRICS[i]: m[METRICS[i]] for i in select_mask(select)[1]}
         feats, labels = [], []
 
         class _Gather:
@@ -144,7 +154,8 @@ def collect_nc_metrics(model, feature_module, loader, classifier=None, k=None,
                 labels.append(np.asarray(_arrays.to_numpy(y)).copy())
         with FeatureHook(feature_module, _Gather()) as hook:
             _eval_batches(model, loader, hook, device)
-        return nc_metrics(torch.cat(feats), np.concatenate(labels), w, b, k=k)
+        return nc_metrics(torch.cat(feats), np.concatenate(labels), w, b, k=k, centre=centre,
+                          select=select)
     finally:
         model.train(was_training)
 

@@ -43,4 +43,23 @@ def assert_close(got, want, rtol, atol=0.0):
         want.flat[np.argmax(err - tol)], rtol, atol)
 
 
+@pytest.fixture
+def probe(tmp_path):
+    """The zero-copy probe library of probe.py, loaded in place of libncdyn for
+    the test (skipped without a C compiler)."""
+    import subprocess
+
+    import probe as probe_mod
+    try:
+        path = probe_mod.build(tmp_path)
+    except subprocess.CalledProcessError as e:
+        pytest.fail("probe did not compile: %s" % e)
+    if path is None:
+        pytest.skip("no C compiler (cc) to build the probe library")
+    p = probe_mod.Probe(path)
+    old = ncdyn.use_library(path)
+    yield p
+    ncdyn.use_library(old)
+
+
 ncdyn  # the package under test is importable (PYTHONPATH)

@@ -33,6 +33,31 @@ int ncd_nc_metrics(size_t n, size_t d, size_t k, const double *h, size_t ldh,
   for (size_t i = 0; i < nout; i++) out[i] = 0.0;
   return 0;
 }
+int ncd_nc_metrics_select(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                          const int32_t *y, const double *w, size_t ldw, const double *b,
+                          const void *opt, uint64_t sel, double *out, size_t nout) {
+  (void)n; (void)d; (void)k; (void)opt; (void)sel;
+  last[0] = h; lds[0] = ldh; last[1] = y; last[2] = w; lds[2] = ldw; last[3] = b;
+  for (size_t i = 0; i < nout; i++) out[i] = 0.0;
+  return 0;
+}
+int ncd_nc_pairs(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                 const int32_t *y, const double *w, size_t ldw, int c, int which, double p,
+                 double *mean, double *var, double *vals) {
+  (void)n; (void)d; (void)c; (void)which; (void)p;
+  last[0] = h; lds[0] = ldh; last[1] = y; last[2] = w; lds[2] = ldw;
+  *mean = 1.0; *var = 0.0;
+  for (size_t i = 0; i < k * (k - 1) / 2; i++) vals[i] = 1.0;
+  return 0;
+}
+int ncd_nrc_metrics(size_t n, size_t d, const double *h, size_t ldh, size_t m,
+                    const double *t, size_t ldt, const double *wr, size_t ldwr, double lo,
+                    double hi, unsigned flags, double out[4]) {
+  (void)n; (void)d; (void)m; (void)lo; (void)hi; (void)flags;
+  last[0] = h; lds[0] = ldh; last[2] = t; lds[2] = ldt; last[3] = wr; lds[3] = ldwr;
+  for (int i = 0; i < 4; i++) out[i] = 0.0;
+  return 0;
+}
 static int dummy;
 int ncd_nc_acc_create(size_t d, size_t k, unsigned f, void **acc) {
   (void)d; (void)k; (void)f; *acc = &dummy; return 0;

@@ -15,7 +15,6 @@ import pytest
 import ncdyn
 from ncdyn import _arrays, _lib
 
-import probe as probe_mod
 
 
 # ---- loader, version, strerror ------------------------------------------------
@@ -111,20 +110,6 @@ def test_loader_finds_library_beside_installed_package(tmp_path):
     assert r.returncode == 0, r.stderr
     path, res = r.stdout.split("\n")[:2]
     assert path == str(lib / "libncdyn.so.0") and res == repr((math.pi, 0))
-
-
-@pytest.fixture
-def probe(tmp_path):
-    try:
-        path = probe_mod.build(tmp_path)
-    except subprocess.CalledProcessError as e:
-        pytest.fail("probe did not compile: %s" % e)
-    if path is None:
-        pytest.skip("no C compiler (cc) to build the probe library")
-    p = probe_mod.Probe(path)
-    old = ncdyn.use_library(path)
-    yield p
-    ncdyn.use_library(old)
 
 
 def test_missing_function_is_lazy_and_clear(probe):

@@ -172,6 +172,37 @@ int ncd__peers_silhouette(size_t k, const size_t *count, ncd__rowsrc *src,
 /* ---- end additions: perf8 ---- */
 
 /* ---- additions: twins ---- */
+/* Input of a peer call (peers_in.c): features h64 (float64) or h32 (float32),
+ * exactly one non-NULL when valid, labels y32 or y64. */
+typedef struct ncd__pin {
+  size_t n, d, k, ldh;
+  const double *h64;
+  const float *h32;
+  const int32_t *y32;
+  const int64_t *y64;
+} ncd__pin;
+/* Labels (int32 or int64; both NULL -> NCD_EINVAL) in [0, k). */
+int ncd__peers_labels(size_t n, size_t k, const int32_t *y32, const int64_t *y64);
+/* *y = y32, or int64 labels (validated) narrowed into *buf (caller frees). */
+int ncd__peers_y32(size_t n, const int32_t *y32, const int64_t *y64, int32_t **buf,
+                   const int32_t **y);
+/* NaN/Inf scan of a float64 or float32 matrix: NCD_ENONFINITE. */
+int ncd__peers_scan(const double *h64, const float *h32, size_t n, size_t d, size_t ld);
+/* ncd__peers_check for either feature and label type. */
+int ncd__peers_check_in(const ncd__pin *a);
+/* ncd__peers_check_in, then the int32 labels (*ybuf to free, also on error). */
+int ncd__peers_begin(const ncd__pin *a, int32_t **ybuf, const int32_t **y);
+/* ncd__peers_pass1 for float64 or float32 features, labels y (int32). */
+int ncd__peers_pass1_src(const ncd__pin *a, const int32_t *y, ncd__cstats *s,
+                         ncd__rowsrc *src);
+/* NRC (peers_nrc.c): a row source over h in the NRC blocks; the NRC1
+ * profile of its rows with V from the raw (centre 0) or centred rows; the
+ * same opened on float64/float32 h (validated and scanned by the caller). */
+int ncd__peers_nrc_src(ncd__rowsrc *src, size_t n, size_t d, const double *h64,
+                       const float *h32, size_t ldh);
+int ncd__peers_nrc1_src(ncd__rowsrc *src, int centre, double *out);
+int ncd__peers_nrc1(size_t n, size_t d, const double *h64, const float *h32, size_t ldh,
+                    int centre, double *out);
 /* ---- end additions: twins ---- */
 
 /* ---- additions: acc-ext ---- */

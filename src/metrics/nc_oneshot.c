@@ -7,7 +7,8 @@
  * scatter and the SNR (M-6, CP-14). float64/float32 features (4d, blocks),
  * int32/int64 labels, options (pinv cut, unweighted centre) and the vector
  * outputs of section 3 (spectrum, SNR values, per-class numerical rank,
- * per-sample cosine margins).
+ * per-sample cosine margins); the float32 / int64 twins of
+ * ncd_nc_metrics_select (issue 12).
  */
 #include <math.h>
 #include <string.h>
@@ -43,7 +44,7 @@ static int validate(in *a, const int64_t *y64, int32_t **ybuf, int need_w) {
   size_t kd;
   if (ncd__mul_overflows(a->k, a->d, &kd) || ncd__mul_overflows(kd, 3 * sizeof(double), &kd))
     return NCD_EINVAL;
-  if (y64) NCD_TRY(ncd__check_labels_i64(y64, a->n, a->k));
+  if (y64) NCD_TRY(ncd__peers_labels(a->n, a->k, NULL, y64)); /* also < 2^31 (narrowed) */
   else NCD_TRY(ncd__check_labels(a->y, a->n, a->k));
   if (need_w && !a->w) return NCD_EINVAL;
   if (a->w) NCD_TRY(ncd__check_matrix(a->w, a->k, a->d, a->ldw, sizeof(double)));
@@ -353,4 +354,39 @@ NCD_API int ncd_nc_cosine_margin(size_t n, size_t d, size_t k, const double *h, 
   if (!h || !cm || !w) return NCD_EINVAL;
   get_opt(opt, &a.opt);
   return run(&a, NULL, NULL, 0, &rq, 1);
+}
+
+/* Twins of ncd_nc_metrics_select (issue 12; the same validated path). */
+static int select_run(in *a, const int64_t *y64, const ncd_nc_options *opt, uint64_t select,
+                      double *out, size_t nout) {
+  req rq = {0};
+  if (!(a->h64 || a->h32) || (!y64 && !a->y)) return NCD_EINVAL;
+  get_opt(opt, &a->opt);
+  a->skip = ~select;
+  return run(a, y64, out, nout, &rq, 0);
+}
+
+NCD_API int ncd_nc_metrics_select_f32(size_t n, size_t d, size_t k, const float *h,
+                                      size_t ldh, const int32_t *y, const double *w,
+                                      size_t ldw, const double *b, const ncd_nc_options *opt,
+                                      uint64_t select, double *out, size_t nout) {
+  in a = IN(NULL, h, y);
+  return select_run(&a, NULL, opt, select, out, nout);
+}
+
+NCD_API int ncd_nc_metrics_select_i64(size_t n, size_t d, size_t k, const double *h,
+                                      size_t ldh, const int64_t *y, const double *w,
+                                      size_t ldw, const double *b, const ncd_nc_options *opt,
+                                      uint64_t select, double *out, size_t nout) {
+  in a = IN(h, NULL, NULL);
+  return select_run(&a, y, opt, select, out, nout);
+}
+
+NCD_API int ncd_nc_metrics_select_f32_i64(size_t n, size_t d, size_t k, const float *h,
+                                          size_t ldh, const int64_t *y, const double *w,
+                                          size_t ldw, const double *b,
+                                          const ncd_nc_options *opt, uint64_t select,
+                                          double *out, size_t nout) {
+  in a = IN(NULL, h, NULL);
+  return select_run(&a, y, opt, select, out, nout);
 }

@@ -3,7 +3,9 @@
  * in the feature-space form ||Xc^T Zc||_F^2 / (||Xc^T Xc||_F ||Zc^T Zc||_F):
  * pass 1 the column means, pass 2 the centred co-moments accumulated by row
  * blocks with SYRK/GEMM (O(n (d1 + d2)^2), never the n x n Grams of MONAI's
- * HSIC route). Public ncd_linear_cka.
+ * HSIC route); float32 input read through row sources block by block.
+ * Public ncd_linear_cka, ncd_linear_cka_f32; ncd__cka_from_moments, the final
+ * step shared with the streaming object (stream_cka.c).
  */
 #include <math.h>
 #include <string.h>
@@ -11,10 +13,16 @@
 #include "kernels/kernels_internal.h"
 #include "metrics_internal.h"
 
-static void col_mean(size_t n, size_t d, const double *x, size_t ld, double *mu) {
+/* Column means of a row source, summed block by block in row order. */
+static void col_mean(ncd__rowsrc *src, double *mu) {
+  size_t n = src->rows, d = src->cols, bs = src->block_rows;
   memset(mu, 0, d * sizeof(double));
-  for (size_t i = 0; i < n; i++)
-    for (size_t j = 0; j < d; j++) mu[j] += x[i * ld + j];
+  for (size_t i0 = 0; i0 < n; i0 += bs) {
+    size_t nb = n - i0 < bs ? n - i0 : bs, ld;
+    const double *x = ncd__rowsrc_block(src, i0, nb, &ld);
+    for (size_t i = 0; i < nb; i++)
+      for (size_t j = 0; j < d; j++) mu[j] += x[i * ld + j];
+  }
   for (size_t j = 0; j < d; j++) mu[j] /= (double)n;
 }
 
@@ -36,20 +44,27 @@ double ncd__cka_from_moments(size_t d1, size_t d2, const double *cxx, const doub
   return den > 0.0 ? fro2(cxz, d1 * d2) / den : NAN;
 }
 
-NCD_API int ncd_linear_cka(size_t n, size_t d1, const double *x, size_t ldx, size_t d2,
-                           const double *z, size_t ldz, double *cka) {
+/* x, z: float64 (x64, z64) or float32 (x32, z32). */
+static int cka_run(size_t n, size_t d1, const double *x64, const float *x32, size_t ldx,
+                   size_t d2, const double *z64, const float *z32, size_t ldz, double *cka) {
+  size_t el = x64 ? sizeof(double) : sizeof(float);
+  const void *x = x64 ? (const void *)x64 : (const void *)x32;
+  const void *z = z64 ? (const void *)z64 : (const void *)z32;
   if (!cka || n < 2) return NCD_EINVAL;
-  NCD_TRY(ncd__check_matrix(x, n, d1, ldx, sizeof(double)));
-  NCD_TRY(ncd__check_matrix(z, n, d2, ldz, sizeof(double)));
+  NCD_TRY(ncd__check_matrix(x, n, d1, ldx, el));
+  NCD_TRY(ncd__check_matrix(z, n, d2, ldz, el));
   size_t t;
   if (ncd__mul_overflows(d1 + d2, d1 + d2, &t) || d1 + d2 < d1 ||
       ncd__mul_overflows(t, sizeof(double), &t))
     return NCD_EINVAL;
-  NCD_TRY(ncd__scan_finite(x, n, d1, ldx));
-  NCD_TRY(ncd__scan_finite(z, n, d2, ldz));
+  NCD_TRY(ncd__peers_scan(x64, x32, n, d1, ldx));
+  NCD_TRY(ncd__peers_scan(z64, z32, n, d2, ldz));
   size_t dd = d1 + d2, bs = ((size_t)1 << 20) / (8 * dd);
   if (bs < 16) bs = 16;
   if (bs > n) bs = n;
+  ncd__rowsrc sx, sz;
+  memset(&sx, 0, sizeof sx);
+  memset(&sz, 0, sizeof sz);
   double *mx = ncd__malloc_array(d1, sizeof(double));
   double *mz = ncd__malloc_array(d2, sizeof(double));
   double *bx = ncd__malloc_array(bs, d1 * sizeof(double));
@@ -58,20 +73,27 @@ NCD_API int ncd_linear_cka(size_t n, size_t d1, const double *x, size_t ldx, siz
   double *czz = ncd__malloc_array(d2, d2 * sizeof(double));
   double *cxz = ncd__malloc_array(d1, d2 * sizeof(double));
   int st = mx && mz && bx && bz && cxx && czz && cxz ? NCD_OK : NCD_ENOMEM;
+  /* blocks of bs rows from both sources (float32: converted into their buffers) */
+  if (st == NCD_OK) st = ncd__rowsrc_init(&sx, x64, x32, n, d1, ldx, bs * d1 * sizeof(double));
+  if (st == NCD_OK) st = ncd__rowsrc_init(&sz, z64, z32, n, d2, ldz, bs * d2 * sizeof(double));
   if (st == NCD_OK) {
-    col_mean(n, d1, x, ldx, mx);
-    col_mean(n, d2, z, ldz, mz);
+    col_mean(&sx, mx);
+    col_mean(&sz, mz);
     for (size_t i0 = 0; i0 < n; i0 += bs) {
-      size_t nb = n - i0 < bs ? n - i0 : bs;
+      size_t nb = n - i0 < bs ? n - i0 : bs, lx, lz;
       double beta = i0 ? 1.0 : 0.0;
-      centre_block(nb, d1, x + i0 * ldx, ldx, mx, bx);
-      centre_block(nb, d2, z + i0 * ldz, ldz, mz, bz);
+      const double *xb = ncd__rowsrc_block(&sx, i0, nb, &lx);
+      centre_block(nb, d1, xb, lx, mx, bx);
+      const double *zb = ncd__rowsrc_block(&sz, i0, nb, &lz);
+      centre_block(nb, d2, zb, lz, mz, bz);
       ncd__syrk_ata(nb, d1, 1.0, bx, d1, beta, cxx, d1);
       ncd__syrk_ata(nb, d2, 1.0, bz, d2, beta, czz, d2);
       ncd__gemm(NCD__TRANS, NCD__NOTRANS, d1, d2, nb, 1.0, bx, d1, bz, d2, beta, cxz, d2);
     }
     *cka = ncd__cka_from_moments(d1, d2, cxx, czz, cxz);
   }
+  ncd__rowsrc_free(&sx);
+  ncd__rowsrc_free(&sz);
   ncd__free(mx);
   ncd__free(mz);
   ncd__free(bx);
@@ -80,4 +102,16 @@ NCD_API int ncd_linear_cka(size_t n, size_t d1, const double *x, size_t ldx, siz
   ncd__free(czz);
   ncd__free(cxz);
   return st;
+}
+
+NCD_API int ncd_linear_cka(size_t n, size_t d1, const double *x, size_t ldx, size_t d2,
+                           const double *z, size_t ldz, double *cka) {
+  if (!x || !z) return NCD_EINVAL;
+  return cka_run(n, d1, x, NULL, ldx, d2, z, NULL, ldz, cka);
+}
+
+NCD_API int ncd_linear_cka_f32(size_t n, size_t d1, const float *x, size_t ldx, size_t d2,
+                               const float *z, size_t ldz, double *cka) {
+  if (!x || !z) return NCD_EINVAL;
+  return cka_run(n, d1, NULL, x, ldx, d2, NULL, z, ldz, cka);
 }

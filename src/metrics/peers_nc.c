@@ -5,7 +5,8 @@
  * exponent and either variance divisor, P-5 hyperspherical uniformity kernels,
  * P-6 nc-toolbox's signed pair forms), the appended scalar metrics
  * NCD_NC1_WEAK (P-3), NCD_UNC3_VAR (P-7), NCD_GNC2_* (P-5) and
- * NCD_CENTROID_COS (P-13), and the public ncd_nc_pairs.
+ * NCD_CENTROID_COS (P-13), the public ncd_nc_pairs and ncd_nc_pair_grid (the
+ * k x k matrix of a pair statistic) with their _f32 / _i64 / _f32_i64 twins.
  */
 #include <math.h>
 #include <string.h>
@@ -139,75 +140,134 @@ int ncd__peers_assemble(const ncd__ncf *f, const double *q, double *v) {
   return NCD_OK;
 }
 
-/* ---- ncd_nc_pairs ---- */
+/* ---- ncd_nc_pairs, ncd_nc_pair_grid and their twins ---- */
 
-int ncd__peers_check(size_t n, size_t d, size_t k, const void *h, size_t ldh, size_t elem,
-                     const int32_t *y) {
-  if (!h || !y || k < 2) return NCD_EINVAL;
-  NCD_TRY(ncd__check_matrix(h, n, d, ldh, elem));
-  size_t kd;
-  if (ncd__mul_overflows(k, d, &kd) || ncd__mul_overflows(kd, 3 * sizeof(double), &kd))
-    return NCD_EINVAL;
-  NCD_TRY(ncd__check_labels(y, n, k));
-  size_t *cnt = ncd__calloc(k, sizeof(size_t));
-  if (!cnt) return NCD_ENOMEM;
-  for (size_t i = 0; i < n; i++) cnt[y[i]]++;
-  int st = NCD_OK;
-  for (size_t c = 0; c < k; c++)
-    if (!cnt[c]) st = NCD_EINVAL;
-  ncd__free(cnt);
-  return st;
-}
-
-int ncd__peers_pass1(size_t n, size_t d, size_t k, const double *h, size_t ldh,
-                     const int32_t *y, ncd__cstats *s, ncd__rowsrc *src) {
-  memset(src, 0, sizeof *src);
-  int st = ncd__cstats_alloc(d, k, s);
-  if (st != NCD_OK) return st;
-  st = ncd__rowsrc_init(src, h, NULL, n, d, ldh, ncd__nc_block_bytes(d));
-  if (st == NCD_OK) st = ncd__cstats_means(s, src, y);
-  if (st == NCD_OK) st = ncd__scan_finite(s->m, k, d, d);
-  if (st != NCD_OK) {
-    ncd__rowsrc_free(src);
-    ncd__cstats_free(s);
+/* Grid of x_cc' (k x k, ldg) for every (c, c'): the pair kernel itself at
+ * c' = c (rhubarbwu's grids evaluate their kernels on the whole tile), the
+ * strict upper triangle exactly as ncd_nc_pairs, the lower one mirrored
+ * (negated for LOGNORM_DIFF; evaluated for WCOS_UPPER, not symmetric). */
+static void pair_grid(const pairin *in, ncd_pair which, double p, double *g, size_t ldg) {
+  size_t k = in->k;
+  for (size_t c = 0; c < k; c++) {
+    g[c * ldg + c] = pair_value(in, which, p, c, c);
+    for (size_t e = c + 1; e < k; e++) {
+      double v = pair_value(in, which, p, c, e);
+      g[c * ldg + e] = v;
+      g[e * ldg + c] = which == NCD_PAIR_WCOS_UPPER    ? pair_value(in, which, p, e, c)
+                       : which == NCD_PAIR_LOGNORM_DIFF ? -v
+                                                        : v;
+    }
   }
-  return st;
 }
 
-static int pairs_run(size_t n, size_t d, size_t k, const double *h, size_t ldh,
-                     const int32_t *y, const double *w, size_t ldw, int centre,
-                     ncd_pair which, double p, double *mean, double *var, double *vals) {
+/* Validated arguments of ncd_nc_pairs / ncd_nc_pair_grid. */
+typedef struct pairreq {
+  const double *w;
+  size_t ldw;
+  int centre;
+  ncd_pair which;
+  double p;
+  double *mean, *var, *vals; /* pairs */
+  double *grid;              /* grid (k x k, ldg) or NULL */
+  size_t ldg;
+} pairreq;
+
+static int pairs_run(const ncd__pin *a, const pairreq *r) {
+  size_t d = a->d, k = a->k;
+  if ((int)r->centre < 0 || (int)r->centre > 2 || (int)r->which < 0 ||
+      (int)r->which > NCD_PAIR_WCOS_UPPER || !isfinite(r->p))
+    return NCD_EINVAL;
+  int wneed = r->which == NCD_PAIR_WCOS_UPPER;
+  if (wneed && !r->w) return NCD_EINVAL;
+  if (r->grid) NCD_TRY(ncd__check_matrix(r->grid, k, k, r->ldg, sizeof(double)));
+  int32_t *ybuf;
+  const int32_t *y;
+  NCD_TRY(ncd__peers_check_in(a));
+  if (wneed) {
+    NCD_TRY(ncd__check_matrix(r->w, k, d, r->ldw, sizeof(double)));
+    NCD_TRY(ncd__scan_finite(r->w, k, d, r->ldw));
+  }
+  NCD_TRY(ncd__peers_y32(a->n, a->y32, a->y64, &ybuf, &y));
   ncd__cstats s;
   ncd__rowsrc src;
-  int st = ncd__peers_pass1(n, d, k, h, ldh, y, &s, &src);
-  if (st != NCD_OK) return st;
+  int st = ncd__peers_pass1_src(a, y, &s, &src);
+  if (st != NCD_OK) {
+    ncd__free(ybuf);
+    return st;
+  }
   double *q = ncd__calloc(k, sizeof(double));
   if (!q) st = NCD_ENOMEM;
-  if (st == NCD_OK && (which == NCD_PAIR_CDNV || which == NCD_PAIR_CDNV_UNBIASED))
+  if (st == NCD_OK && (r->which == NCD_PAIR_CDNV || r->which == NCD_PAIR_CDNV_UNBIASED))
     st = ncd__cstats_scatter(&s, &src, y, NULL, 0, q);
   if (st == NCD_OK) {
-    ncd__peers_centre(d, k, s.count, s.ref, s.m, centre, s.mg, s.mbar);
-    pairin in = {d, k, s.count, s.m, s.mbar, q, w, ldw};
-    st = pair_stats(&in, which, p, mean, var, vals);
+    ncd__peers_centre(d, k, s.count, s.ref, s.m, r->centre, s.mg, s.mbar);
+    pairin in = {d, k, s.count, s.m, s.mbar, q, wneed ? r->w : NULL, r->ldw};
+    if (r->grid) pair_grid(&in, r->which, r->p, r->grid, r->ldg);
+    else st = pair_stats(&in, r->which, r->p, r->mean, r->var, r->vals);
   }
   ncd__free(q);
+  ncd__free(ybuf);
   ncd__rowsrc_free(&src);
   ncd__cstats_free(&s);
   return st;
 }
 
+#define PIN(h64_, h32_, y32_, y64_) {n, d, k, ldh, h64_, h32_, y32_, y64_}
+#define PAIRS(H64, H32, Y32, Y64)                                        \
+  {                                                                      \
+    ncd__pin a = PIN(H64, H32, Y32, Y64);                                \
+    pairreq r = {w, ldw, (int)centre, which, p, mean, var, vals, NULL, 0}; \
+    if (!h || !y) return NCD_EINVAL;                                     \
+    return pairs_run(&a, &r);                                            \
+  }
+#define GRID(H64, H32, Y32, Y64)                                           \
+  {                                                                        \
+    ncd__pin a = PIN(H64, H32, Y32, Y64);                                  \
+    pairreq r = {w, ldw, (int)centre, which, p, NULL, NULL, NULL, grid, ldg}; \
+    if (!h || !y || !grid) return NCD_EINVAL;                              \
+    return pairs_run(&a, &r);                                              \
+  }
+
 NCD_API int ncd_nc_pairs(size_t n, size_t d, size_t k, const double *h, size_t ldh,
                          const int32_t *y, const double *w, size_t ldw, ncd_centre centre,
-                         ncd_pair which, double p, double *mean, double *var, double *vals) {
-  if ((int)centre < 0 || (int)centre > 2 || (int)which < 0 || (int)which > NCD_PAIR_WCOS_UPPER)
-    return NCD_EINVAL;
-  if (!isfinite(p)) return NCD_EINVAL;
-  if (which == NCD_PAIR_WCOS_UPPER && !w) return NCD_EINVAL;
-  NCD_TRY(ncd__peers_check(n, d, k, h, ldh, sizeof(double), y));
-  if (which == NCD_PAIR_WCOS_UPPER) {
-    NCD_TRY(ncd__check_matrix(w, k, d, ldw, sizeof(double)));
-    NCD_TRY(ncd__scan_finite(w, k, d, ldw));
-  }
-  return pairs_run(n, d, k, h, ldh, y, which == NCD_PAIR_WCOS_UPPER ? w : NULL, ldw,
-                   (int)centre, which, p, mean, var, vals);
-}
+                         ncd_pair which, double p, double *mean, double *var, double *vals)
+PAIRS(h, NULL, y, NULL)
+
+NCD_API int ncd_nc_pairs_f32(size_t n, size_t d, size_t k, const float *h, size_t ldh,
+                             const int32_t *y, const double *w, size_t ldw, ncd_centre centre,
+                             ncd_pair which, double p, double *mean, double *var, double *vals)
+PAIRS(NULL, h, y, NULL)
+
+NCD_API int ncd_nc_pairs_i64(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                             const int64_t *y, const double *w, size_t ldw, ncd_centre centre,
+                             ncd_pair which, double p, double *mean, double *var, double *vals)
+PAIRS(h, NULL, NULL, y)
+
+NCD_API int ncd_nc_pairs_f32_i64(size_t n, size_t d, size_t k, const float *h, size_t ldh,
+                                 const int64_t *y, const double *w, size_t ldw,
+                                 ncd_centre centre, ncd_pair which, double p, double *mean,
+                                 double *var, double *vals)
+PAIRS(NULL, h, NULL, y)
+
+NCD_API int ncd_nc_pair_grid(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                             const int32_t *y, const double *w, size_t ldw, ncd_centre centre,
+                             ncd_pair which, double p, double *grid, size_t ldg)
+GRID(h, NULL, y, NULL)
+
+NCD_API int ncd_nc_pair_grid_f32(size_t n, size_t d, size_t k, const float *h, size_t ldh,
+                                 const int32_t *y, const double *w, size_t ldw,
+                                 ncd_centre centre, ncd_pair which, double p, double *grid,
+                                 size_t ldg)
+GRID(NULL, h, y, NULL)
+
+NCD_API int ncd_nc_pair_grid_i64(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                                 const int64_t *y, const double *w, size_t ldw,
+                                 ncd_centre centre, ncd_pair which, double p, double *grid,
+                                 size_t ldg)
+GRID(h, NULL, NULL, y)
+
+NCD_API int ncd_nc_pair_grid_f32_i64(size_t n, size_t d, size_t k, const float *h,
+                                     size_t ldh, const int64_t *y, const double *w, size_t ldw,
+                                     ncd_centre centre, ncd_pair which, double p,
+                                     double *grid, size_t ldg)
+GRID(NULL, h, NULL, y)

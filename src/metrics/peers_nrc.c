@@ -6,7 +6,10 @@
  * head's row space, residual per row, NRC3 in the intended form of P-11
  * (symmetric root of the target covariance, golden-section minimisation over
  * [gamma_lo, gamma_hi]) or nc-toolbox's literal form behind NCD_NRC_NCTB.
- * Public ncd_principal_decomp, ncd_nrc1_profile, ncd_nrc_metrics.
+ * Float32 features are read through core row sources block by block.
+ * Public ncd_principal_decomp, ncd_nrc1_profile and their _f32 twins; the
+ * NRC1 final step from the two Grams (ncd__nrc1_from_grams) is shared with
+ * the streaming NRC object (stream_nrc.c).
  */
 #include <float.h>
 #include <math.h>
@@ -17,16 +20,23 @@
 
 #define NRC_BLOCK 256
 
-/* Gram G = X^T X of the rows of h (minus mean when mean != NULL; unit rows
+/* Row source over h in blocks of NRC_BLOCK rows (float32 converted per block). */
+int ncd__peers_nrc_src(ncd__rowsrc *src, size_t n, size_t d, const double *h64,
+                       const float *h32, size_t ldh) {
+  return ncd__rowsrc_init(src, h64, h32, n, d, ldh, (size_t)NRC_BLOCK * d * sizeof(double));
+}
+
+/* Gram G = X^T X of the rows of src (minus mean when mean != NULL; unit rows
  * when unit != 0), d x d. *zero set when a row is 0 (unit only). */
-static int gram(size_t n, size_t d, const double *h, size_t ldh, const double *mean, int unit,
-                double *g, int *zero) {
-  double *b = ncd__malloc_array(NRC_BLOCK, d * sizeof(double));
+static int gram(ncd__rowsrc *src, const double *mean, int unit, double *g, int *zero) {
+  size_t n = src->rows, d = src->cols, bs = src->block_rows;
+  double *b = ncd__malloc_array(bs, d * sizeof(double));
   if (!b) return NCD_ENOMEM;
-  for (size_t i0 = 0; i0 < n; i0 += NRC_BLOCK) {
-    size_t nb = n - i0 < NRC_BLOCK ? n - i0 : NRC_BLOCK;
+  for (size_t i0 = 0; i0 < n; i0 += bs) {
+    size_t nb = n - i0 < bs ? n - i0 : bs, ldh;
+    const double *h = ncd__rowsrc_block(src, i0, nb, &ldh);
     for (size_t r = 0; r < nb; r++) {
-      const double *x = h + (i0 + r) * ldh;
+      const double *x = h + r * ldh;
       double t = 0.0;
       for (size_t j = 0; j < d; j++) {
         b[r * d + j] = x[j] - (mean ? mean[j] : 0.0);
@@ -43,28 +53,21 @@ static int gram(size_t n, size_t d, const double *h, size_t ldh, const double *m
   return NCD_OK;
 }
 
-static int eig_sorted(size_t d, double *g, double *w, double *v, double *lam);
-
-/* V (d x d, row j = j-th principal direction, descending eigenvalue) and the
- * eigenvalues lam (descending) of the Gram of h (centred if centre). Rows are
- * sign-fixed: largest-|.| entry positive (first index on ties). */
-static int principal(size_t n, size_t d, const double *h, size_t ldh, int centre, double *v,
-                     double *lam, double *mean) {
-  double *g = ncd__malloc_array(d, d * sizeof(double)), *w = ncd__malloc_array(d, sizeof(double));
-  int st = g && w ? NCD_OK : NCD_ENOMEM, zero = 0;
-  if (st == NCD_OK && centre) {
-    memset(mean, 0, d * sizeof(double));
-    for (size_t i = 0; i < n; i++)
+/* Column means of the rows of src, block by block in row order. */
+static void src_mean(ncd__rowsrc *src, double *mean) {
+  size_t n = src->rows, d = src->cols;
+  memset(mean, 0, d * sizeof(double));
+  for (size_t i0 = 0; i0 < n; i0 += src->block_rows) {
+    size_t nb = n - i0 < src->block_rows ? n - i0 : src->block_rows, ldh;
+    const double *h = ncd__rowsrc_block(src, i0, nb, &ldh);
+    for (size_t i = 0; i < nb; i++)
       for (size_t j = 0; j < d; j++) mean[j] += h[i * ldh + j] / (double)n;
   }
-  if (st == NCD_OK) st = gram(n, d, h, ldh, centre ? mean : NULL, 0, g, &zero);
-  if (st == NCD_OK) st = eig_sorted(d, g, w, v, lam);
-  ncd__free(g);
-  ncd__free(w);
-  return st;
 }
 
-/* V and lam (as principal) from the Gram g (destroyed); w: d doubles. */
+/* V (d x d, row j = j-th principal direction, descending eigenvalue) and the
+ * eigenvalues lam (descending) from the Gram g (destroyed); w: d doubles.
+ * Rows are sign-fixed: largest-|.| entry positive (first index on ties). */
 static int eig_sorted(size_t d, double *g, double *w, double *v, double *lam) {
   int st = ncd__syev(d, g, d, w, 1);
   for (size_t r = 0; st == NCD_OK && r < d; r++) {
@@ -76,6 +79,20 @@ static int eig_sorted(size_t d, double *g, double *w, double *v, double *lam) {
     for (size_t j = 0; j < d; j++) v[r * d + j] = sg * e[j];
     lam[r] = w[d - 1 - r];
   }
+  return st;
+}
+
+/* V and lam (as eig_sorted) of the Gram of the rows of src (centred on mean,
+ * computed here, if centre). */
+static int principal(ncd__rowsrc *src, int centre, double *v, double *lam, double *mean) {
+  size_t d = src->cols;
+  double *g = ncd__malloc_array(d, d * sizeof(double)), *w = ncd__malloc_array(d, sizeof(double));
+  int st = g && w ? NCD_OK : NCD_ENOMEM, zero = 0;
+  if (st == NCD_OK && centre) src_mean(src, mean);
+  if (st == NCD_OK) st = gram(src, centre ? mean : NULL, 0, g, &zero);
+  if (st == NCD_OK) st = eig_sorted(d, g, w, v, lam);
+  ncd__free(g);
+  ncd__free(w);
   return st;
 }
 
@@ -93,24 +110,30 @@ static int nrc_terms(size_t n, size_t d, const double *gu, const double *v, doub
   return NCD_OK;
 }
 
-static int check_h(size_t n, size_t d, const double *h, size_t ldh) {
+static int check_h(size_t n, size_t d, const void *h, size_t ldh, size_t el) {
   if (!h) return NCD_EINVAL;
-  NCD_TRY(ncd__check_matrix(h, n, d, ldh, sizeof(double)));
+  NCD_TRY(ncd__check_matrix(h, n, d, ldh, el));
   size_t t;
   if (ncd__mul_overflows(d, d, &t) || ncd__mul_overflows(t, 3 * sizeof(double), &t))
     return NCD_EINVAL;
   return NCD_OK;
 }
 
-NCD_API int ncd_principal_decomp(size_t n, size_t d, const double *h, size_t ldh, int centre,
-                                 double *p, size_t ldp, double *s, double *mean) {
-  NCD_TRY(check_h(n, d, h, ldh));
+static int decomp_run(size_t n, size_t d, const double *h64, const float *h32, size_t ldh,
+                      int centre, double *p, size_t ldp, double *s, double *mean) {
+  NCD_TRY(check_h(n, d, h64 ? (const void *)h64 : (const void *)h32, ldh,
+                  h64 ? sizeof(double) : sizeof(float)));
   size_t r = n < d ? n : d;
   if (!p || ldp < d || (centre != 0 && centre != 1)) return NCD_EINVAL;
-  NCD_TRY(ncd__scan_finite(h, n, d, ldh));
+  NCD_TRY(ncd__peers_scan(h64, h32, n, d, ldh));
+  ncd__rowsrc src;
   double *v = ncd__malloc_array(d, d * sizeof(double)), *lam = ncd__malloc_array(d, sizeof(double));
   double *mu = ncd__malloc_array(d, sizeof(double));
-  int st = v && lam && mu ? principal(n, d, h, ldh, centre, v, lam, mu) : NCD_ENOMEM;
+  int st = v && lam && mu ? ncd__peers_nrc_src(&src, n, d, h64, h32, ldh) : NCD_ENOMEM;
+  if (st == NCD_OK) {
+    st = principal(&src, centre, v, lam, mu);
+    ncd__rowsrc_free(&src);
+  }
   if (st == NCD_OK) {
     for (size_t i = 0; i < r; i++) {
       memcpy(p + i * ldp, v + i * d, d * sizeof(double));
@@ -124,6 +147,20 @@ NCD_API int ncd_principal_decomp(size_t n, size_t d, const double *h, size_t ldh
   return st;
 }
 
+NCD_API int ncd_principal_decomp(size_t n, size_t d, const double *h, size_t ldh, int centre,
+                                 double *p, size_t ldp, double *s, double *mean) {
+  return decomp_run(n, d, h, NULL, ldh, centre, p, ldp, s, mean);
+}
+
+NCD_API int ncd_principal_decomp_f32(size_t n, size_t d, const float *h, size_t ldh,
+                                     int centre, double *p, size_t ldp, double *s,
+                                     double *mean) {
+  return decomp_run(n, d, NULL, h, ldh, centre, p, ldp, s, mean);
+}
+
+/* The final step shared with the streaming NRC object (stream_nrc.c): V from
+ * the Gram g (destroyed), the terms from gu, the profile out[0..d-1]; all NaN
+ * when a row was 0 (zero). */
 int ncd__nrc1_from_grams(size_t n, size_t d, double *g, const double *gu, int zero,
                          double *out) {
   double *v = ncd__malloc_array(d, d * sizeof(double)), *lam = ncd__malloc_array(d, sizeof(double));
@@ -144,15 +181,16 @@ int ncd__nrc1_from_grams(size_t n, size_t d, double *g, const double *gu, int ze
   return st;
 }
 
-static int profile(size_t n, size_t d, const double *h, size_t ldh, int centre, double *out) {
+/* One-shot NRC1 profile of the rows of src: the Gram of the raw (centre 0) or
+ * centred rows and the plain Gram of the unit rows, then the shared final step. */
+int ncd__peers_nrc1_src(ncd__rowsrc *src, int centre, double *out) {
+  size_t n = src->rows, d = src->cols;
   double *g = ncd__malloc_array(d, d * sizeof(double)), *gu = ncd__malloc_array(d, d * sizeof(double));
-  double *mu = centre ? ncd__calloc(d, sizeof(double)) : NULL;
+  double *mu = centre ? ncd__malloc_array(d, sizeof(double)) : NULL;
   int st = g && gu && (mu || !centre) ? NCD_OK : NCD_ENOMEM, zero = 0;
-  if (st == NCD_OK && centre)
-    for (size_t i = 0; i < n; i++)
-      for (size_t j = 0; j < d; j++) mu[j] += h[i * ldh + j] / (double)n;
-  if (st == NCD_OK) st = gram(n, d, h, ldh, mu, 0, g, &zero);
-  if (st == NCD_OK) st = gram(n, d, h, ldh, NULL, 1, gu, &zero);
+  if (st == NCD_OK && centre) src_mean(src, mu);
+  if (st == NCD_OK) st = gram(src, mu, 0, g, &zero);
+  if (st == NCD_OK) st = gram(src, NULL, 1, gu, &zero);
   if (st == NCD_OK) st = ncd__nrc1_from_grams(n, d, g, gu, zero, out);
   ncd__free(g);
   ncd__free(gu);
@@ -160,13 +198,34 @@ static int profile(size_t n, size_t d, const double *h, size_t ldh, int centre, 
   return st;
 }
 
+/* NRC1 profile of float64 or float32 rows, V from the raw (centre 0) or the
+ * centred H; input validated and scanned by the caller. */
+int ncd__peers_nrc1(size_t n, size_t d, const double *h64, const float *h32, size_t ldh,
+                    int centre, double *out) {
+  ncd__rowsrc src;
+  int st = ncd__peers_nrc_src(&src, n, d, h64, h32, ldh);
+  if (st == NCD_OK) st = ncd__peers_nrc1_src(&src, centre, out);
+  ncd__rowsrc_free(&src);
+  return st;
+}
+
 int ncd__peers_nrc1_centred(size_t n, size_t d, const double *h, size_t ldh, double *out) {
-  return profile(n, d, h, ldh, 1, out);
+  return ncd__peers_nrc1(n, d, h, NULL, ldh, 1, out);
+}
+
+static int profile_run(size_t n, size_t d, const double *h64, const float *h32, size_t ldh,
+                       double *out) {
+  NCD_TRY(check_h(n, d, h64 ? (const void *)h64 : (const void *)h32, ldh,
+                  h64 ? sizeof(double) : sizeof(float)));
+  if (!out) return NCD_EINVAL;
+  NCD_TRY(ncd__peers_scan(h64, h32, n, d, ldh));
+  return ncd__peers_nrc1(n, d, h64, h32, ldh, 0, out);
 }
 
 NCD_API int ncd_nrc1_profile(size_t n, size_t d, const double *h, size_t ldh, double *out) {
-  NCD_TRY(check_h(n, d, h, ldh));
-  if (!out) return NCD_EINVAL;
-  NCD_TRY(ncd__scan_finite(h, n, d, ldh));
-  return profile(n, d, h, ldh, 0, out);
+  return profile_run(n, d, h, NULL, ldh, out);
+}
+
+NCD_API int ncd_nrc1_profile_f32(size_t n, size_t d, const float *h, size_t ldh, double *out) {
+  return profile_run(n, d, NULL, h, ldh, out);
 }

@@ -5,6 +5,9 @@
  * numpy pinv's rcond 1e-15, residual formed per row), NRC3 intended (symmetric
  * root of the sample-centred target covariance) or nc-toolbox's literal form
  * (NCD_NRC_NCTB), minimised over [gamma_lo, gamma_hi] by golden-section search.
+ * ncd_nrc_metrics_f32: float32 features read block by block (t, wr double).
+ * The head basis and NRC3 from the target second moment (ncd__nrc_head_basis,
+ * ncd__nrc3_from_cov) are shared with the streaming NRC object (stream_nrc.c).
  */
 #include <float.h>
 #include <math.h>
@@ -162,27 +165,31 @@ int ncd__nrc_head_basis(size_t m, size_t d, const double *wr, size_t ldwr, doubl
 }
 
 /* NRC2 = (1/n) sum_i ||u_i - Q Q^T u_i||^2, Q an orthonormal basis of the rows of wr. */
-static int nrc2(size_t n, size_t d, size_t m, const double *h, size_t ldh, const double *wr,
-                size_t ldwr, double *out) {
+static int nrc2(ncd__rowsrc *src, size_t m, const double *wr, size_t ldwr, double *out) {
+  size_t n = src->rows, d = src->cols;
   double *vt = ncd__malloc_array(m, d * sizeof(double)), *u = ncd__malloc_array(d, sizeof(double));
   size_t r = 0;
   int st = vt && u ? ncd__nrc_head_basis(m, d, wr, ldwr, vt, &r) : NCD_ENOMEM;
   if (st == NCD_OK) {
     double tot = 0.0;
-    for (size_t i = 0; i < n; i++) {
-      double nn = 0.0;
-      for (size_t j = 0; j < d; j++) nn += h[i * ldh + j] * h[i * ldh + j];
-      if (!(nn > 0.0)) {
-        tot = NAN;
-        break;
+    for (size_t i0 = 0; i0 < n && !isnan(tot); i0 += src->block_rows) {
+      size_t nb = n - i0 < src->block_rows ? n - i0 : src->block_rows, ldh;
+      const double *h = ncd__rowsrc_block(src, i0, nb, &ldh);
+      for (size_t i = 0; i < nb; i++) {
+        double nn = 0.0;
+        for (size_t j = 0; j < d; j++) nn += h[i * ldh + j] * h[i * ldh + j];
+        if (!(nn > 0.0)) {
+          tot = NAN;
+          break;
+        }
+        for (size_t j = 0; j < d; j++) u[j] = h[i * ldh + j] / sqrt(nn);
+        for (size_t q = 0; q < r; q++) {
+          double c = 0.0;
+          for (size_t j = 0; j < d; j++) c += vt[q * d + j] * u[j];
+          for (size_t j = 0; j < d; j++) u[j] -= c * vt[q * d + j];
+        }
+        for (size_t j = 0; j < d; j++) tot += u[j] * u[j];
       }
-      for (size_t j = 0; j < d; j++) u[j] = h[i * ldh + j] / sqrt(nn);
-      for (size_t q = 0; q < r; q++) {
-        double c = 0.0;
-        for (size_t j = 0; j < d; j++) c += vt[q * d + j] * u[j];
-        for (size_t j = 0; j < d; j++) u[j] -= c * vt[q * d + j];
-      }
-      for (size_t j = 0; j < d; j++) tot += u[j] * u[j];
     }
     *out = tot / (double)n;
   }
@@ -191,34 +198,49 @@ static int nrc2(size_t n, size_t d, size_t m, const double *h, size_t ldh, const
   return st;
 }
 
-NCD_API int ncd_nrc_metrics(size_t n, size_t d, const double *h, size_t ldh, size_t m,
-                            const double *t, size_t ldt, const double *wr, size_t ldwr,
-                            double gamma_lo, double gamma_hi, unsigned flags, double out[4]) {
+static int nrc_run(size_t n, size_t d, const double *h64, const float *h32, size_t ldh,
+                   size_t m, const double *t, size_t ldt, const double *wr, size_t ldwr,
+                   double gamma_lo, double gamma_hi, unsigned flags, double out[4]) {
+  const void *h = h64 ? (const void *)h64 : (const void *)h32;
   if (!h || !out || m < 1 || m > n || m > d || (flags & ~3u)) return NCD_EINVAL;
   if (!(gamma_lo >= 0.0 && gamma_lo <= gamma_hi && isfinite(gamma_hi))) return NCD_EINVAL;
-  NCD_TRY(ncd__check_matrix(h, n, d, ldh, sizeof(double)));
+  NCD_TRY(ncd__check_matrix(h, n, d, ldh, h64 ? sizeof(double) : sizeof(float)));
   size_t sz;
   if (ncd__mul_overflows(d, d, &sz) || ncd__mul_overflows(sz, 3 * sizeof(double), &sz))
     return NCD_EINVAL;
   if (t) NCD_TRY(ncd__check_matrix(t, n, m, ldt, sizeof(double)));
   if (wr) NCD_TRY(ncd__check_matrix(wr, m, d, ldwr, sizeof(double)));
-  NCD_TRY(ncd__scan_finite(h, n, d, ldh));
+  NCD_TRY(ncd__peers_scan(h64, h32, n, d, ldh));
   if (t) NCD_TRY(ncd__scan_finite(t, n, m, ldt));
   if (wr) NCD_TRY(ncd__scan_finite(wr, m, d, ldwr));
   double res[4] = {NAN, NAN, NAN, NAN};
+  ncd__rowsrc src;
   double *prof = ncd__malloc_array(d, sizeof(double));
-  int st = prof ? NCD_OK : NCD_ENOMEM;
-  if (st == NCD_OK) {
-    if (flags & NCD_NRC_PCA_CENTRED) { /* V from the centred H, then the NRC1 terms */
-      st = ncd__peers_nrc1_centred(n, d, h, ldh, prof);
-    } else {
-      st = ncd_nrc1_profile(n, d, h, ldh, prof);
-    }
-    if (st == NCD_OK) res[0] = prof[m - 1];
+  int st = prof ? ncd__peers_nrc_src(&src, n, d, h64, h32, ldh) : NCD_ENOMEM;
+  if (st != NCD_OK) {
+    ncd__free(prof);
+    return st;
   }
-  if (st == NCD_OK && wr) st = nrc2(n, d, m, h, ldh, wr, ldwr, res + 1);
+  /* V from the raw H, or the centred H (NCD_NRC_PCA_CENTRED), then the NRC1 terms */
+  st = ncd__peers_nrc1_src(&src, (flags & NCD_NRC_PCA_CENTRED) != 0, prof);
+  if (st == NCD_OK) res[0] = prof[m - 1];
+  if (st == NCD_OK && wr) st = nrc2(&src, m, wr, ldwr, res + 1);
   if (st == NCD_OK && wr && t) st = nrc3(n, m, d, t, ldt, wr, ldwr, gamma_lo, gamma_hi, flags, res + 2);
   if (st == NCD_OK) memcpy(out, res, sizeof res);
+  ncd__rowsrc_free(&src);
   ncd__free(prof);
   return st;
+}
+
+NCD_API int ncd_nrc_metrics(size_t n, size_t d, const double *h, size_t ldh, size_t m,
+                            const double *t, size_t ldt, const double *wr, size_t ldwr,
+                            double gamma_lo, double gamma_hi, unsigned flags, double out[4]) {
+  return nrc_run(n, d, h, NULL, ldh, m, t, ldt, wr, ldwr, gamma_lo, gamma_hi, flags, out);
+}
+
+NCD_API int ncd_nrc_metrics_f32(size_t n, size_t d, const float *h, size_t ldh, size_t m,
+                                const double *t, size_t ldt, const double *wr, size_t ldwr,
+                                double gamma_lo, double gamma_hi, unsigned flags,
+                                double out[4]) {
+  return nrc_run(n, d, NULL, h, ldh, m, t, ldt, wr, ldwr, gamma_lo, gamma_hi, flags, out);
 }

@@ -4,7 +4,8 @@
  * (P-16, equal to sklearn's silhouette_score(metric="cosine")) and the
  * effective rank of Roy and Vetterli (P-14) of the sample-centred features and
  * of each class block, from the eigenvalues of the scatters with the
- * d * eps * lambda_max cut of P-14. Public ncd_nc_silhouette_cos, ncd_nc_erank.
+ * d * eps * lambda_max cut of P-14. Public ncd_nc_silhouette_cos, ncd_nc_erank
+ * and their _f32 / _i64 / _f32_i64 twins.
  */
 #include <float.h>
 #include <math.h>
@@ -131,30 +132,35 @@ int ncd__peers_erank(const ncd__cstats *s, ncd__rowsrc *src, const int32_t *y,
   return st;
 }
 
-/* Pass 1 (class means and the NaN scan) then f. */
-static int with_stats(size_t n, size_t d, size_t k, const double *h, size_t ldh,
-                      const int32_t *y, double *e, double *ec, double *mean, double *ps) {
-  NCD_TRY(ncd__peers_check(n, d, k, h, ldh, sizeof(double), y));
+/* Validation, pass 1 (class means and the NaN scan), then the erank and/or
+ * the silhouette, for float64/float32 features and int32/int64 labels. */
+static int with_stats(const ncd__pin *a, double *e, double *ec, double *mean, double *ps) {
+  int32_t *ybuf;
+  const int32_t *y;
+  NCD_TRY(ncd__peers_begin(a, &ybuf, &y));
   ncd__cstats s;
   ncd__rowsrc src;
-  int st = ncd__peers_pass1(n, d, k, h, ldh, y, &s, &src);
-  if (st != NCD_OK) return st;
-  if (e || ec) st = ncd__peers_erank(&s, &src, y, e, ec);
-  if (st == NCD_OK && (mean || ps)) st = ncd__peers_silhouette(k, s.count, &src, y, mean, ps);
-  ncd__rowsrc_free(&src);
-  ncd__cstats_free(&s);
+  int st = ncd__peers_pass1_src(a, y, &s, &src);
+  if (st == NCD_OK) {
+    if (e || ec) st = ncd__peers_erank(&s, &src, y, e, ec);
+    if (st == NCD_OK && (mean || ps))
+      st = ncd__peers_silhouette(a->k, s.count, &src, y, mean, ps);
+    ncd__rowsrc_free(&src);
+    ncd__cstats_free(&s);
+  }
+  ncd__free(ybuf);
   return st;
 }
 
-NCD_API int ncd_nc_erank(size_t n, size_t d, size_t k, const double *h, size_t ldh,
-                         const int32_t *y, double *erank, double *erank_class) {
+static int erank_run(const ncd__pin *a, double *erank, double *erank_class) {
+  size_t k = a->k;
   if (!erank && !erank_class) return NCD_EINVAL;
   double e = NAN, *ec = NULL;
   if (erank_class && !(ec = ncd__malloc_array(k < 2 ? 1 : k, sizeof(double)))) {
-    int st = ncd__peers_check(n, d, k, h, ldh, sizeof(double), y);
+    int st = ncd__peers_check_in(a);
     return st != NCD_OK ? st : NCD_ENOMEM;
   }
-  int st = with_stats(n, d, k, h, ldh, y, erank ? &e : NULL, ec, NULL, NULL);
+  int st = with_stats(a, erank ? &e : NULL, ec, NULL, NULL);
   if (st == NCD_OK) {
     if (erank) *erank = e;
     if (ec) memcpy(erank_class, ec, k * sizeof(double));
@@ -163,12 +169,64 @@ NCD_API int ncd_nc_erank(size_t n, size_t d, size_t k, const double *h, size_t l
   return st;
 }
 
+static int sil_run(const ncd__pin *a, double *mean, double *per_sample) {
+  if (!mean && !per_sample) return NCD_EINVAL;
+  double m = NAN;
+  int st = with_stats(a, NULL, NULL, &m, per_sample);
+  if (st == NCD_OK && mean) *mean = m;
+  return st;
+}
+
+#define PIN(h64_, h32_, y32_, y64_) {n, d, k, ldh, h64_, h32_, y32_, y64_}
+
+NCD_API int ncd_nc_erank(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                         const int32_t *y, double *erank, double *erank_class) {
+  ncd__pin a = PIN(h, NULL, y, NULL);
+  return erank_run(&a, erank, erank_class);
+}
+
+NCD_API int ncd_nc_erank_f32(size_t n, size_t d, size_t k, const float *h, size_t ldh,
+                             const int32_t *y, double *erank, double *erank_class) {
+  ncd__pin a = PIN(NULL, h, y, NULL);
+  return h ? erank_run(&a, erank, erank_class) : NCD_EINVAL;
+}
+
+NCD_API int ncd_nc_erank_i64(size_t n, size_t d, size_t k, const double *h, size_t ldh,
+                             const int64_t *y, double *erank, double *erank_class) {
+  ncd__pin a = PIN(h, NULL, NULL, y);
+  return y ? erank_run(&a, erank, erank_class) : NCD_EINVAL;
+}
+
+NCD_API int ncd_nc_erank_f32_i64(size_t n, size_t d, size_t k, const float *h, size_t ldh,
+                                 const int64_t *y, double *erank, double *erank_class) {
+  ncd__pin a = PIN(NULL, h, NULL, y);
+  return h && y ? erank_run(&a, erank, erank_class) : NCD_EINVAL;
+}
+
 NCD_API int ncd_nc_silhouette_cos(size_t n, size_t d, size_t k, const double *h,
                                   size_t ldh, const int32_t *y, double *mean,
                                   double *per_sample) {
-  if (!mean && !per_sample) return NCD_EINVAL;
-  double m = NAN;
-  int st = with_stats(n, d, k, h, ldh, y, NULL, NULL, &m, per_sample);
-  if (st == NCD_OK && mean) *mean = m;
-  return st;
+  ncd__pin a = PIN(h, NULL, y, NULL);
+  return sil_run(&a, mean, per_sample);
+}
+
+NCD_API int ncd_nc_silhouette_cos_f32(size_t n, size_t d, size_t k, const float *h,
+                                      size_t ldh, const int32_t *y, double *mean,
+                                      double *per_sample) {
+  ncd__pin a = PIN(NULL, h, y, NULL);
+  return h ? sil_run(&a, mean, per_sample) : NCD_EINVAL;
+}
+
+NCD_API int ncd_nc_silhouette_cos_i64(size_t n, size_t d, size_t k, const double *h,
+                                      size_t ldh, const int64_t *y, double *mean,
+                                      double *per_sample) {
+  ncd__pin a = PIN(h, NULL, NULL, y);
+  return y ? sil_run(&a, mean, per_sample) : NCD_EINVAL;
+}
+
+NCD_API int ncd_nc_silhouette_cos_f32_i64(size_t n, size_t d, size_t k, const float *h,
+                                          size_t ldh, const int64_t *y, double *mean,
+                                          double *per_sample) {
+  ncd__pin a = PIN(NULL, h, NULL, y);
+  return h && y ? sil_run(&a, mean, per_sample) : NCD_EINVAL;
 }

@@ -79,6 +79,17 @@ START_TEST(orthodev) {
   ck_assert_status(ncd_nc_ood_orthodev(PN, PD, PK, PH, PD, PY, 6, NULL, PD, 0, &o), NCD_EINVAL);
   ck_assert_status(ncd_nc_ood_orthodev(PN, PD, PK, PH, PD, PY, 6, HOOD, PD, (ncd_centre)5, &o), NCD_EINVAL);
   ck_assert_status(ncd_nc_ood_orthodev(PN, PD, PK, PH, PD, PY, 6, HOOD, PD, 0, NULL), NCD_EINVAL);
+  /* OOD mean at the centre: rows +a and -a average to 0 = c0 (centre NONE)
+   * only up to the rounding of the mean relative to the internal reference
+   * point; the direction is undetermined and the metric must be NaN (it was
+   * 0.5256 before the rounding-aware test). A nearby OOD mean is not NaN. */
+  double pm[2 * PD];
+  for (int j = 0; j < PD; j++) pm[j] = 0.37 * (j + 1) - 1.1, pm[PD + j] = -pm[j];
+  ck_assert_status(ncd_nc_ood_orthodev(PN, PD, PK, PH, PD, PY, 2, pm, PD, NCD_CENTRE_NONE, &o), NCD_OK);
+  ck_assert(isnan(o));
+  pm[PD] += 1e-6;
+  ck_assert_status(ncd_nc_ood_orthodev(PN, PD, PK, PH, PD, PY, 2, pm, PD, NCD_CENTRE_NONE, &o), NCD_OK);
+  ck_assert(isfinite(o) && o >= 0 && o <= 1);
   g2[4] = INFINITY;
   ck_assert_status(ncd_nc_ood_orthodev(PN, PD, PK, PH, PD, PY, 6, g2, PD, 0, &o), NCD_ENONFINITE);
 }

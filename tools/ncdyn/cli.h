@@ -54,6 +54,36 @@ int cli_status(const char *cmd, const char *what, int status);
 const char *cli_metric_name(size_t i, char *buf, size_t cap);
 #define CLI_METRIC_NAMES 28
 
+/* Bit mask (1 << metric) of a comma-separated list of metric names (case
+ * insensitive); an unknown or empty name prints the known names and returns
+ * EXIT_USAGE. */
+int cli_metric_select(const char *cmd, const char *list, uint64_t *mask);
+
+/* Peer-parity requests of `ncdyn metrics` answered in memory (cmd_metrics_mem.c):
+ * centre (-1: default), the metric selection (all bits when --select is absent)
+ * and up to CLI_PAIR_KINDS pair statistics with their exponent. */
+#define CLI_PAIR_KINDS 8
+typedef struct cli_metrics_req {
+  int centre;
+  uint64_t select;
+  int npairs;
+  int pairs[CLI_PAIR_KINDS];
+  int have_p;
+  double p;
+} cli_metrics_req;
+
+/* Parses "--pairs cdnv,log,..." into req->pairs; EXIT_USAGE on an unknown name. */
+int cli_pairs_parse(const char *cmd, const char *list, cli_metrics_req *req);
+/* The name of pair statistic i (enum ncd_pair order). */
+const char *cli_pair_name(int i);
+
+/* Reads the n x d features and n labels whole and prints the selected metrics
+ * (ncd_nc_metrics_select) and the pair statistics (ncd_nc_pairs). */
+struct arr_file;
+int cli_metrics_in_memory(const char *cmd, struct arr_file *H, struct arr_file *Y, size_t n,
+                          size_t d, size_t k, const double *w, const double *b,
+                          const cli_metrics_req *req, int json);
+
 /* Prints a double as JSON (null when not finite) with 17 significant digits. */
 void cli_json_number(FILE *out, double v);
 

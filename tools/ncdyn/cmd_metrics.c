@@ -6,6 +6,9 @@
  * over features + labels, ncd_nc_acc_begin_pass2, pass 2. Memory: one batch of
  * ROWS x d doubles and ROWS labels, plus the accumulator state (O(k d + d^2),
  * and k d^2 for NUMRANK_H when that fits in 256 MiB), independent of n.
+ * --centre sets the centre of the class means (ncd_nc_acc_set_options, P-1 of
+ * spec/metrics-peers.md); --select and --pairs take the in-memory route of
+ * cmd_metrics_mem.c (ncd_nc_metrics_select, ncd_nc_pairs).
  */
 #include <inttypes.h>
 #include <math.h>
@@ -18,7 +21,8 @@
 
 static const char *const HELP =
     "usage: ncdyn metrics --features H --labels Y [--weights W] [--bias B]\n"
-    "                     [--classes K] [--batch ROWS] [--json]\n"
+    "                     [--classes K] [--batch ROWS] [--centre C] [--json]\n"
+    "                     [--select NAME[,NAME...]] [--pairs KIND[,KIND...] [--p P]]\n"
     "\n"
     "Neural-collapse metrics (NC1..NC4, accuracy, SNR, ...) of a feature dump,\n"
     "streamed in batches of rows (two passes over the file).\n"
@@ -29,6 +33,16 @@ static const char *const HELP =
     "  --bias FILE      k biases (needs --weights)\n"
     "  --classes K      number of classes (default: rows of W, else max label + 1)\n"
     "  --batch ROWS     rows per batch (default: 64 MiB of doubles, at least 1)\n"
+    "  --centre C       centre of the class means: sample (default), class (mean of\n"
+    "                   the class means, rhubarbwu), none (raw means, MONAI)\n"
+    "  --select LIST    compute only these metrics (names as printed, e.g. nc1,erank);\n"
+    "                   reads the features into memory (ncd_nc_metrics_select)\n"
+    "  --pairs LIST     pair statistics over the k(k-1)/2 class pairs: cdnv,\n"
+    "                   cdnv_unbiased, dist, log, riesz, lognorm_diff, cos_shifted,\n"
+    "                   wcos_upper (needs --weights); mean, var, cov = sqrt(var)/mean,\n"
+    "                   and the values in JSON (in memory, ncd_nc_pairs)\n"
+    "  --p P            exponent of the pair statistics (default: 1 for cdnv, -1 for\n"
+    "                   log, d - 2 for riesz)\n"
     "  --json           one JSON object: n, d, k and every metric (null if undefined)\n";
 
 #if NCDYN_HAVE_NC_ACC
@@ -76,7 +90,8 @@ static int pass(const char *cmd, state *s, size_t n, size_t d, size_t batch) {
 }
 
 static int run(const char *cmd, state *s, const char *fs, const char *ls, const char *ws,
-               const char *bs, const char *ks, const char *batch_s, int json) {
+               const char *bs, const char *ks, const char *batch_s, int json,
+               const cli_metrics_req *req, int in_memory) {
   char err[ARR_ERRLEN];
   int rc;
   if ((rc = open_arr(cmd, fs, &s->H, &s->have_h)) || (rc = open_arr(cmd, ls, &s->Y, &s->have_y)))
@@ -154,10 +169,18 @@ static int run(const char *cmd, state *s, const char *fs, const char *ls, const 
     if (!s->count[c])
       return cli_error(EXIT_INPUT, cmd, "%s: class %zu has no samples (every class in [0, %zu) "
                        "needs one)", s->Y.name, c, k);
+  if (in_memory)
+    return cli_metrics_in_memory(cmd, &s->H, &s->Y, n, d, k, s->w, s->b, req, json);
   unsigned flags = NCD_ACC_SCATTER;
   if ((double)k * (double)d * (double)d * 8.0 <= 256.0 * 1024 * 1024) flags |= NCD_ACC_CLASS_SCATTER;
   int st = ncd_nc_acc_create(d, k, flags, &s->acc);
   if (st) return cli_status(cmd, "creating the accumulator", st);
+  if (req->centre >= 0) {
+    ncd_nc_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.unweighted_centre = req->centre;
+    if ((st = ncd_nc_acc_set_options(s->acc, &opt))) return cli_status(cmd, "--centre", st);
+  }
   if (s->w && (st = ncd_nc_acc_set_classifier(s->acc, s->w, d, s->b)))
     return cli_status(cmd, "setting the classifier", st);
   if ((rc = pass(cmd, s, n, d, batch))) return rc;
@@ -189,10 +212,13 @@ static int run(const char *cmd, state *s, const char *fs, const char *ls, const 
 int cmd_metrics(int argc, char **argv) {
   const char *cmd = "metrics";
   const char *fs = NULL, *ls = NULL, *ws = NULL, *bs = NULL, *ks = NULL, *batch_s = NULL;
+  const char *cs = NULL, *sel = NULL, *ps = NULL, *pv = NULL;
   int json = 0;
   const cli_opt opts[] = {{"features", &fs, NULL}, {"labels", &ls, NULL},
                           {"weights", &ws, NULL},  {"bias", &bs, NULL},
                           {"classes", &ks, NULL},  {"batch", &batch_s, NULL},
+                          {"centre", &cs, NULL},   {"select", &sel, NULL},
+                          {"pairs", &ps, NULL},    {"p", &pv, NULL},
                           {"json", NULL, &json},   {NULL, NULL, NULL}};
   int rc = cli_parse(argc, argv, opts, cmd);
   if (rc < 0) {
@@ -201,14 +227,33 @@ int cmd_metrics(int argc, char **argv) {
   }
   if (rc) return rc;
   if (!fs || !ls) return cli_error(EXIT_USAGE, cmd, "--features and --labels are required");
+  cli_metrics_req req;
+  memset(&req, 0, sizeof req);
+  req.centre = -1;
+  req.select = NCD_METRIC_COUNT >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << NCD_METRIC_COUNT) - 1;
+  if (cs) {
+    static const char *const centres[3] = {"sample", "class", "none"};
+    for (int i = 0; i < 3; i++)
+      if (strcmp(cs, centres[i]) == 0) req.centre = i;
+    if (req.centre < 0)
+      return cli_error(EXIT_USAGE, cmd, "--centre: '%s' is not sample, class or none", cs);
+  }
+  if (sel && (rc = cli_metric_select(cmd, sel, &req.select))) return rc;
+  if (ps && (rc = cli_pairs_parse(cmd, ps, &req))) return rc;
+  if (pv && !ps) return cli_error(EXIT_USAGE, cmd, "--p needs --pairs");
+  if (pv && cli_double(cmd, "p", pv, &req.p)) return EXIT_USAGE;
+  req.have_p = pv != NULL;
+  for (int j = 0; j < req.npairs; j++)
+    if (req.pairs[j] == NCD_PAIR_WCOS_UPPER && !ws)
+      return cli_error(EXIT_USAGE, cmd, "--pairs wcos_upper needs --weights");
 #if NCDYN_HAVE_NC_ACC
   state s;
   memset(&s, 0, sizeof s);
-  rc = run(cmd, &s, fs, ls, ws, bs, ks, batch_s, json);
+  rc = run(cmd, &s, fs, ls, ws, bs, ks, batch_s, json, &req, sel || ps);
   release(&s);
   return rc;
 #else
-  (void)ws, (void)bs, (void)ks, (void)batch_s, (void)json;
+  (void)ws, (void)bs, (void)ks, (void)batch_s, (void)json, (void)req;
   return cli_error(EXIT_LIBRARY, cmd, "not available: this libncdyn lacks the metrics layer");
 #endif
 }

@@ -4,6 +4,7 @@
  */
 #include "ncdyn/cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -144,4 +145,75 @@ const char *cli_metric_name(size_t i, char *buf, size_t cap) {
 void cli_json_number(FILE *out, double v) {
   if (isfinite(v)) fprintf(out, "%.17g", v);
   else fputs("null", out);
+}
+
+/* Index of the comma-free token [p, p + len) in names (case insensitive), or -1. */
+static int cli_find_name(const char *p, size_t len, const char *(*name)(size_t, char *, size_t),
+                         size_t count) {
+  char buf[32];
+  for (size_t i = 0; i < count; i++) {
+    const char *nm = name(i, buf, sizeof buf);
+    if (strlen(nm) != len) continue;
+    size_t j = 0;
+    while (j < len && tolower((unsigned char)p[j]) == nm[j]) j++;
+    if (j == len) return (int)i;
+  }
+  return -1;
+}
+
+/* Calls fn(index) for each comma-separated name of list; prints the known
+ * names and returns EXIT_USAGE on an unknown or empty one. */
+static int cli_name_list(const char *cmd, const char *opt, const char *list,
+                         const char *(*name)(size_t, char *, size_t), size_t count,
+                         int (*fn)(int, void *), void *ctx) {
+  const char *p = list;
+  for (;;) {
+    const char *q = strchr(p, ',');
+    size_t len = q ? (size_t)(q - p) : strlen(p);
+    int i = cli_find_name(p, len, name, count);
+    if (i < 0) {
+      char buf[32];
+      fprintf(stderr, "ncdyn %s: --%s: unknown name '%.*s'; known:", cmd, opt, (int)len, p);
+      for (size_t j = 0; j < count; j++) fprintf(stderr, " %s", name(j, buf, sizeof buf));
+      fputc('\n', stderr);
+      return EXIT_USAGE;
+    }
+    int rc = fn(i, ctx);
+    if (rc) return cli_error(rc, cmd, "--%s: '%.*s' given twice", opt, (int)len, p);
+    if (!q) return 0;
+    p = q + 1;
+  }
+}
+
+static int set_bit(int i, void *ctx) {
+  *(uint64_t *)ctx |= (uint64_t)1 << i;
+  return 0;
+}
+
+int cli_metric_select(const char *cmd, const char *list, uint64_t *mask) {
+  *mask = 0;
+  return cli_name_list(cmd, "select", list, cli_metric_name, NCD_METRIC_COUNT, set_bit, mask);
+}
+
+static const char *pair_name(size_t i, char *buf, size_t cap) {
+  static const char *const names[CLI_PAIR_KINDS] = {
+      "cdnv", "cdnv_unbiased", "dist", "log", "riesz", "lognorm_diff", "cos_shifted",
+      "wcos_upper"};
+  (void)buf, (void)cap;
+  return names[i];
+}
+
+const char *cli_pair_name(int i) { return pair_name((size_t)i, NULL, 0); }
+
+static int add_pair(int i, void *ctx) {
+  cli_metrics_req *r = ctx;
+  for (int j = 0; j < r->npairs; j++)
+    if (r->pairs[j] == i) return EXIT_USAGE;
+  r->pairs[r->npairs++] = i;
+  return 0;
+}
+
+int cli_pairs_parse(const char *cmd, const char *list, cli_metrics_req *req) {
+  req->npairs = 0;
+  return cli_name_list(cmd, "pairs", list, pair_name, CLI_PAIR_KINDS, add_pair, req);
 }
