@@ -1403,6 +1403,156 @@ NCD_API int ncd_nc_acc_ood_orthodev(const ncd_nc_acc *acc, const ncd_nc_acc *ood
 /* ---- end additions: acc-ext ---- */
 
 /* ---- additions: stream-objs (streaming CKA and NRC objects) ---- */
+/*
+ * Streaming, mergeable linear CKA and neural regression collapse (spec P-15,
+ * P-10, P-11 "Streaming"; docs/peers.md "Streaming objects"). Opaque states in
+ * the style of ncd_nc_acc: create, update by batches of rows (any split), merge
+ * shards, read the value, save/load in a portable byte format (little-endian,
+ * CRC-32) whose size depends on the dimensions only, never on the number of
+ * rows. A rejected call leaves the state exactly as it was. An object is not
+ * safe to use from several threads at once.
+ */
+
+/** Opaque streaming linear-CKA state: row count, column means of x and z
+ *  (relative to their first rows) and the centred co-moments Cxx, Czz, Cxz. */
+typedef struct ncd_cka_acc ncd_cka_acc;
+
+/**
+ * Create an empty CKA state for paired representations with d1 and d2
+ * columns (state: O((d1 + d2)^2) doubles). Statuses: NCD_EINVAL (acc NULL, d1
+ * or d2 = 0, sizes that overflow), NCD_ENOMEM. *acc is set only on success;
+ * release it with ncd_cka_acc_free.
+ */
+NCD_API int ncd_cka_acc_create(size_t d1, size_t d2, ncd_cka_acc **acc);
+
+/** Release a CKA state; NULL is a no-op. */
+NCD_API void ncd_cka_acc_free(ncd_cka_acc *acc);
+
+/**
+ * Add n >= 1 paired rows x (n x d1, ldx >= d1) and z (n x d2, ldz >= d2): the
+ * batch is centred by its own means, its co-moments are added by SYRK/GEMM in
+ * blocks of rows and merged with the Chan update C = C_a + C_b + (n_a n_b / n)
+ * dx dz^T (no "sum of squares minus squared mean"). Statuses: NCD_EINVAL (NULL,
+ * n = 0, ld too small), NCD_ENONFINITE, NCD_ENOMEM; the state is unchanged on
+ * error.
+ */
+NCD_API int ncd_cka_acc_update(ncd_cka_acc *acc, size_t n, const double *x, size_t ldx,
+                               const double *z, size_t ldz);
+
+/** float32 twin of ncd_cka_acc_update (rows converted element by element,
+ *  arithmetic in double). Same statuses. */
+NCD_API int ncd_cka_acc_update_f32(ncd_cka_acc *acc, size_t n, const float *x, size_t ldx,
+                                   const float *z, size_t ldz);
+
+/**
+ * Add the state src into dst (Chan co-moment merge, elementwise in a fixed
+ * order: the same merge tree gives the same bytes). Statuses: NCD_EINVAL
+ * (NULL, dst == src, different d1 or d2), NCD_ENOMEM; dst unchanged on error.
+ */
+NCD_API int ncd_cka_acc_merge(ncd_cka_acc *dst, const ncd_cka_acc *src);
+
+/**
+ * *cka = ||Cxz||_F^2 / (||Cxx||_F ||Czz||_F), ncd_linear_cka of all rows seen;
+ * NaN when either representation is constant (including fewer than 2 rows).
+ * Statuses: NCD_EINVAL (acc or cka NULL).
+ */
+NCD_API int ncd_cka_acc_value(const ncd_cka_acc *acc, double *cka);
+
+/**
+ * Serialize the state in the "NCDK" byte format v1.0 (docs/peers.md: 64-byte
+ * little-endian header, reals IEEE-754 binary64, CRC-32 trailer; size
+ * 68 + 8 (2 (d1 + d2) + d1 (d1 + 1)/2 + d2 (d2 + 1)/2 + d1 d2) bytes). *len
+ * receives the size; with buf NULL only the size is returned. Statuses:
+ * NCD_EINVAL (acc or len NULL, cap smaller than the size with buf not NULL).
+ */
+NCD_API int ncd_cka_acc_save(const ncd_cka_acc *acc, void *buf, size_t cap, size_t *len);
+
+/**
+ * Rebuild a CKA state saved by ncd_cka_acc_save on any machine. Statuses:
+ * NCD_EINVAL (buf or acc NULL), NCD_EFORMAT (bad magic, unknown major version,
+ * size or CRC mismatch, non-finite reals, an inconsistent state), NCD_ENOMEM.
+ * *acc is set only on success.
+ */
+NCD_API int ncd_cka_acc_load(const void *buf, size_t len, ncd_cka_acc **acc);
+
+/** Opaque streaming NRC state: row count, plain-sum Grams of H and of its unit
+ *  rows, optionally the centred moments of H and the target moments. */
+typedef struct ncd_nrc_acc ncd_nrc_acc;
+
+/** ncd_nrc_acc_create flag (with NCD_NRC_PCA_CENTRED): keep the target moments
+ *  (NRC3, both the intended and the NCD_NRC_NCTB form). */
+enum { NCD_NRC_ACC_TARGETS = 4 };
+
+/**
+ * Create an empty NRC state for d features and m regression outputs (1 <= m <=
+ * d). flags: NCD_NRC_PCA_CENTRED also keeps the column means and centred Gram
+ * of H (Chan merge) so ncd_nrc_acc_metrics accepts that flag; NCD_NRC_ACC_TARGETS
+ * keeps the m-dimensional target moments (updates then need t). State: 2 d^2
+ * doubles, + d^2 (centred), + 2 m^2 (targets). Statuses: NCD_EINVAL (acc NULL, d
+ * or m = 0, m > d, unknown flags, sizes that overflow), NCD_ENOMEM.
+ */
+NCD_API int ncd_nrc_acc_create(size_t d, size_t m, unsigned flags, ncd_nrc_acc **acc);
+
+/** Release an NRC state; NULL is a no-op. */
+NCD_API void ncd_nrc_acc_free(ncd_nrc_acc *acc);
+
+/**
+ * Add n >= 1 rows of features h (n x d, ldh >= d) and, for a state created with
+ * NCD_NRC_ACC_TARGETS, targets t (n x m, ldt >= m; otherwise t must be NULL).
+ * Gram sums by SYRK in blocks of rows. Statuses: NCD_EINVAL (NULL acc or h, t
+ * NULL with targets or given without, n = 0, ld too small), NCD_ENONFINITE,
+ * NCD_ENOMEM; the state is unchanged on error.
+ */
+NCD_API int ncd_nrc_acc_update(ncd_nrc_acc *acc, size_t n, const double *h, size_t ldh,
+                               const double *t, size_t ldt);
+
+/** float32 twin of ncd_nrc_acc_update (features and targets float32, converted
+ *  block by block, arithmetic in double). Same statuses. */
+NCD_API int ncd_nrc_acc_update_f32(ncd_nrc_acc *acc, size_t n, const float *h, size_t ldh,
+                                   const float *t, size_t ldt);
+
+/**
+ * Add the state src into dst (plain sums added, centred moments by the Chan
+ * merge, elementwise). Statuses: NCD_EINVAL (NULL, dst == src, different d, m
+ * or flags), NCD_ENOMEM; dst unchanged on error.
+ */
+NCD_API int ncd_nrc_acc_merge(ncd_nrc_acc *dst, const ncd_nrc_acc *src);
+
+/**
+ * ncd_nrc_metrics of all rows seen, from the state: out[0] = NRC1, out[1] =
+ * NRC2 = tr(Q_perp^T Gu Q_perp)/n (NaN without wr), out[2] = NRC3 and out[3]
+ * its gamma (NaN without wr or without NCD_NRC_ACC_TARGETS); wr (m x d, ldwr,
+ * may be NULL), gamma_lo, gamma_hi and flags (NCD_NRC_NCTB, NCD_NRC_PCA_CENTRED)
+ * as in ncd_nrc_metrics. Statuses: NCD_EINVAL (acc or out NULL, fewer than m
+ * rows seen, ldwr < d, gamma bounds as ncd_nrc_metrics, unknown flags,
+ * NCD_NRC_PCA_CENTRED on a state created without it), NCD_ENONFINITE (wr),
+ * NCD_ENOMEM, NCD_ENOCONV.
+ */
+NCD_API int ncd_nrc_acc_metrics(const ncd_nrc_acc *acc, const double *wr, size_t ldwr,
+                                double gamma_lo, double gamma_hi, unsigned flags,
+                                double out[4]);
+
+/**
+ * ncd_nrc1_profile of all rows seen (out: d values, V from the uncentred Gram).
+ * Statuses: NCD_EINVAL (acc or out NULL, no rows seen), NCD_ENOMEM, NCD_ENOCONV.
+ */
+NCD_API int ncd_nrc_acc_profile(const ncd_nrc_acc *acc, double *out);
+
+/**
+ * Serialize the state in the "NCDR" byte format v1.0 (docs/peers.md; size
+ * independent of the row count). *len receives the size; with buf NULL only
+ * the size is returned. Statuses: NCD_EINVAL (acc or len NULL, cap smaller than
+ * the size with buf not NULL).
+ */
+NCD_API int ncd_nrc_acc_save(const ncd_nrc_acc *acc, void *buf, size_t cap, size_t *len);
+
+/**
+ * Rebuild an NRC state saved by ncd_nrc_acc_save. Statuses: NCD_EINVAL (buf or
+ * acc NULL), NCD_EFORMAT (bad magic, unknown major version, unknown flags, size
+ * or CRC mismatch, non-finite reals, an inconsistent state), NCD_ENOMEM. *acc
+ * is set only on success.
+ */
+NCD_API int ncd_nrc_acc_load(const void *buf, size_t len, ncd_nrc_acc **acc);
 /* ---- end additions: stream-objs ---- */
 
 /* ==== end section 6 ======================================================== */

@@ -234,6 +234,75 @@ void ncd__peers_class_vectors(size_t d, size_t k, const double *mb, const double
 /* ---- end additions: acc-ext ---- */
 
 /* ---- additions: stream-objs ---- */
+/* Paired centred co-moments (stream_mom.c): n rows of a (da) and b (db, may
+ * be 0), means relative to the first row seen, centred co-moments C_aa
+ * (da x da), C_bb, C_ab (da x db) on request, NOT divided by n. */
+enum { NCD__PM_AA = 1, NCD__PM_BB = 2, NCD__PM_AB = 4 };
+typedef struct ncd__pmom {
+  size_t da, db;
+  unsigned want;
+  uint64_t n;
+  double *refa, *refb, *ma, *mb; /* ref and mean - ref                  */
+  double *caa, *cbb, *cab;       /* both triangles / full, or NULL      */
+} ncd__pmom;
+/* Rows of a float64 (f64) or float32 (f32, f64 NULL) matrix with ld. */
+typedef struct ncd__srows {
+  const double *f64;
+  const float *f32;
+  size_t ld;
+} ncd__srows;
+int ncd__pmom_alloc(size_t da, size_t db, unsigned want, ncd__pmom *p); /* zeroed */
+void ncd__pmom_free(ncd__pmom *p);
+void ncd__pmom_copy(ncd__pmom *dst, const ncd__pmom *src); /* same sizes */
+/* Workspace in doubles for blocks of nb rows. */
+size_t ncd__pmom_work(const ncd__pmom *p, size_t nb);
+/* Absorb n >= 1 validated, finite rows (b ignored when db = 0) in blocks of
+ * bs rows: batch mean, SYRK/GEMM of the centred block into the state, Chan
+ * term. Cannot fail. */
+void ncd__pmom_update(ncd__pmom *p, size_t n, const ncd__srows *a, const ncd__srows *b,
+                      size_t bs, double *work);
+/* dst <- dst (+) src (same sizes, dst != src), elementwise in a fixed order;
+ * work: da + db doubles. Cannot fail. */
+void ncd__pmom_merge(ncd__pmom *dst, const ncd__pmom *src, double *work);
+/* Byte format of the streaming objects (docs/peers.md "Streaming"). */
+#define NCD__SF_HDR 64u
+typedef struct ncd__sfhdr {
+  uint32_t flags;
+  uint64_t s1, s2, n, extra, payload;
+} ncd__sfhdr;
+size_t ncd__pmom_bytes(const ncd__pmom *p);
+unsigned char *ncd__pmom_put(const ncd__pmom *p, unsigned char *b);
+/* *bad set on a non-finite real; symmetric matrices mirrored. */
+const unsigned char *ncd__pmom_get(ncd__pmom *p, const unsigned char *b, int *bad);
+/* A loaded state is usable: all zero when n = 0, co-moment diagonals >= 0. */
+int ncd__pmom_consistent(const ncd__pmom *p);
+int ncd__sym_diag_ok(size_t d, const double *c); /* c NULL: 1 */
+void ncd__sf_put64(unsigned char *p, uint64_t v);
+uint64_t ncd__sf_get64(const unsigned char *p);
+unsigned char *ncd__sf_put_reals(unsigned char *p, size_t n, const double *x, int tri);
+const unsigned char *ncd__sf_get_reals(const unsigned char *p, size_t n, double *x, int tri,
+                                       int *bad);
+size_t ncd__sf_size(size_t payload);
+void ncd__sf_header(unsigned char *b, const char magic[4], uint32_t flags, uint64_t s1,
+                    uint64_t s2, uint64_t n, uint64_t extra, uint64_t payload);
+void ncd__sf_seal(unsigned char *b, size_t payload); /* CRC-32 after the payload */
+/* Magic, version, header size, reserved, payload size against len, CRC:
+ * NCD_EFORMAT or NCD_OK with h filled. */
+int ncd__sf_parse(const unsigned char *b, size_t len, const char magic[4], ncd__sfhdr *h);
+/* Final steps shared with the one-shot calls: CKA from the centred
+ * co-moments (peers_cka.c); NRC1 profile from the Gram g whose eigenvectors
+ * give V (destroyed) and the plain Gram gu of the unit rows (peers_nrc.c);
+ * the head's orthonormal row basis (vt m x d, r rows kept as numpy pinv's
+ * rcond 1e-15) and NRC3 from the target second moment c (m x m, destroyed:
+ * intended: the covariance /n; literal: the raw row-centred Yc^T Yc) (peers_nrc3.c). */
+double ncd__cka_from_moments(size_t d1, size_t d2, const double *cxx, const double *czz,
+                             const double *cxz);
+int ncd__nrc1_from_grams(size_t n, size_t d, double *g, const double *gu, int zero,
+                         double *out);
+int ncd__nrc_head_basis(size_t m, size_t d, const double *wr, size_t ldwr, double *vt,
+                        size_t *r);
+int ncd__nrc3_from_cov(size_t n, size_t m, size_t d, double *c, const double *wr,
+                       size_t ldwr, double lo, double hi, unsigned flags, double *out);
 /* ---- end additions: stream-objs ---- */
 
 #endif /* NCD_METRICS_INTERNAL_H */

@@ -4,7 +4,8 @@
  * pass 1 the column means, pass 2 the centred co-moments accumulated by row
  * blocks with SYRK/GEMM (O(n (d1 + d2)^2), never the n x n Grams of MONAI's
  * HSIC route); float32 input read through row sources block by block.
- * Public ncd_linear_cka, ncd_linear_cka_f32.
+ * Public ncd_linear_cka, ncd_linear_cka_f32; ncd__cka_from_moments, the final
+ * step shared with the streaming object (stream_cka.c).
  */
 #include <math.h>
 #include <string.h>
@@ -35,6 +36,12 @@ static double fro2(const double *a, size_t m) {
   double t = 0.0;
   for (size_t i = 0; i < m; i++) t += a[i] * a[i];
   return t;
+}
+
+double ncd__cka_from_moments(size_t d1, size_t d2, const double *cxx, const double *czz,
+                             const double *cxz) {
+  double den = sqrt(fro2(cxx, d1 * d1)) * sqrt(fro2(czz, d2 * d2));
+  return den > 0.0 ? fro2(cxz, d1 * d2) / den : NAN;
 }
 
 /* x, z: float64 (x64, z64) or float32 (x32, z32). */
@@ -83,8 +90,7 @@ static int cka_run(size_t n, size_t d1, const double *x64, const float *x32, siz
       ncd__syrk_ata(nb, d2, 1.0, bz, d2, beta, czz, d2);
       ncd__gemm(NCD__TRANS, NCD__NOTRANS, d1, d2, nb, 1.0, bx, d1, bz, d2, beta, cxz, d2);
     }
-    double den = sqrt(fro2(cxx, d1 * d1)) * sqrt(fro2(czz, d2 * d2));
-    *cka = den > 0.0 ? fro2(cxz, d1 * d2) / den : NAN;
+    *cka = ncd__cka_from_moments(d1, d2, cxx, czz, cxz);
   }
   ncd__rowsrc_free(&sx);
   ncd__rowsrc_free(&sz);

@@ -7,7 +7,9 @@
  * (symmetric root of the target covariance, golden-section minimisation over
  * [gamma_lo, gamma_hi]) or nc-toolbox's literal form behind NCD_NRC_NCTB.
  * Float32 features are read through core row sources block by block.
- * Public ncd_principal_decomp, ncd_nrc1_profile and their _f32 twins.
+ * Public ncd_principal_decomp, ncd_nrc1_profile and their _f32 twins; the
+ * NRC1 final step from the two Grams (ncd__nrc1_from_grams) is shared with
+ * the streaming NRC object (stream_nrc.c).
  */
 #include <float.h>
 #include <math.h>
@@ -51,24 +53,23 @@ static int gram(ncd__rowsrc *src, const double *mean, int unit, double *g, int *
   return NCD_OK;
 }
 
-/* V (d x d, row j = j-th principal direction, descending eigenvalue) and the
- * eigenvalues lam (descending) of the Gram of the rows of src (centred if
- * centre). Rows are sign-fixed: largest-|.| entry positive (first index on ties). */
-static int principal(ncd__rowsrc *src, int centre, double *v, double *lam, double *mean) {
+/* Column means of the rows of src, block by block in row order. */
+static void src_mean(ncd__rowsrc *src, double *mean) {
   size_t n = src->rows, d = src->cols;
-  double *g = ncd__malloc_array(d, d * sizeof(double)), *w = ncd__malloc_array(d, sizeof(double));
-  int st = g && w ? NCD_OK : NCD_ENOMEM, zero = 0;
-  if (st == NCD_OK && centre) {
-    memset(mean, 0, d * sizeof(double));
-    for (size_t i0 = 0; i0 < n; i0 += src->block_rows) {
-      size_t nb = n - i0 < src->block_rows ? n - i0 : src->block_rows, ldh;
-      const double *h = ncd__rowsrc_block(src, i0, nb, &ldh);
-      for (size_t i = 0; i < nb; i++)
-        for (size_t j = 0; j < d; j++) mean[j] += h[i * ldh + j] / (double)n;
-    }
+  memset(mean, 0, d * sizeof(double));
+  for (size_t i0 = 0; i0 < n; i0 += src->block_rows) {
+    size_t nb = n - i0 < src->block_rows ? n - i0 : src->block_rows, ldh;
+    const double *h = ncd__rowsrc_block(src, i0, nb, &ldh);
+    for (size_t i = 0; i < nb; i++)
+      for (size_t j = 0; j < d; j++) mean[j] += h[i * ldh + j] / (double)n;
   }
-  if (st == NCD_OK) st = gram(src, centre ? mean : NULL, 0, g, &zero);
-  if (st == NCD_OK) st = ncd__syev(d, g, d, w, 1);
+}
+
+/* V (d x d, row j = j-th principal direction, descending eigenvalue) and the
+ * eigenvalues lam (descending) from the Gram g (destroyed); w: d doubles.
+ * Rows are sign-fixed: largest-|.| entry positive (first index on ties). */
+static int eig_sorted(size_t d, double *g, double *w, double *v, double *lam) {
+  int st = ncd__syev(d, g, d, w, 1);
   for (size_t r = 0; st == NCD_OK && r < d; r++) {
     const double *e = g + (d - 1 - r) * d;
     size_t am = 0;
@@ -78,28 +79,35 @@ static int principal(ncd__rowsrc *src, int centre, double *v, double *lam, doubl
     for (size_t j = 0; j < d; j++) v[r * d + j] = sg * e[j];
     lam[r] = w[d - 1 - r];
   }
+  return st;
+}
+
+/* V and lam (as eig_sorted) of the Gram of the rows of src (centred on mean,
+ * computed here, if centre). */
+static int principal(ncd__rowsrc *src, int centre, double *v, double *lam, double *mean) {
+  size_t d = src->cols;
+  double *g = ncd__malloc_array(d, d * sizeof(double)), *w = ncd__malloc_array(d, sizeof(double));
+  int st = g && w ? NCD_OK : NCD_ENOMEM, zero = 0;
+  if (st == NCD_OK && centre) src_mean(src, mean);
+  if (st == NCD_OK) st = gram(src, centre ? mean : NULL, 0, g, &zero);
+  if (st == NCD_OK) st = eig_sorted(d, g, w, v, lam);
   ncd__free(g);
   ncd__free(w);
   return st;
 }
 
-/* t_l = v_l^T Ghat v_l (l = 0..d-1) with Ghat = (1/n) sum of unit rows' outer products. */
-static int nrc_terms(ncd__rowsrc *src, const double *v, double *t, int *zero) {
-  size_t n = src->rows, d = src->cols;
-  double *g = ncd__malloc_array(d, d * sizeof(double)), *gv = ncd__malloc_array(d, d * sizeof(double));
-  int st = g && gv ? NCD_OK : NCD_ENOMEM;
-  if (st == NCD_OK) st = gram(src, NULL, 1, g, zero);
-  if (st == NCD_OK) {
-    ncd__gemm(NCD__NOTRANS, NCD__TRANS, d, d, d, 1.0 / (double)n, v, d, g, d, 0.0, gv, d);
-    for (size_t l = 0; l < d; l++) {
-      double s = 0.0;
-      for (size_t j = 0; j < d; j++) s += gv[l * d + j] * v[l * d + j];
-      t[l] = s;
-    }
+/* t_l = v_l^T Ghat v_l (l = 0..d-1) with Ghat = gu / n, gu the plain Gram of the unit rows. */
+static int nrc_terms(size_t n, size_t d, const double *gu, const double *v, double *t) {
+  double *gv = ncd__malloc_array(d, d * sizeof(double));
+  if (!gv) return NCD_ENOMEM;
+  ncd__gemm(NCD__NOTRANS, NCD__TRANS, d, d, d, 1.0 / (double)n, v, d, gu, d, 0.0, gv, d);
+  for (size_t l = 0; l < d; l++) {
+    double s = 0.0;
+    for (size_t j = 0; j < d; j++) s += gv[l * d + j] * v[l * d + j];
+    t[l] = s;
   }
-  ncd__free(g);
   ncd__free(gv);
-  return st;
+  return NCD_OK;
 }
 
 static int check_h(size_t n, size_t d, const void *h, size_t ldh, size_t el) {
@@ -150,14 +158,15 @@ NCD_API int ncd_principal_decomp_f32(size_t n, size_t d, const float *h, size_t 
   return decomp_run(n, d, NULL, h, ldh, centre, p, ldp, s, mean);
 }
 
-int ncd__peers_nrc1_src(ncd__rowsrc *src, int centre, double *out) {
-  size_t d = src->cols;
+/* The final step shared with the streaming NRC object (stream_nrc.c): V from
+ * the Gram g (destroyed), the terms from gu, the profile out[0..d-1]; all NaN
+ * when a row was 0 (zero). */
+int ncd__nrc1_from_grams(size_t n, size_t d, double *g, const double *gu, int zero,
+                         double *out) {
   double *v = ncd__malloc_array(d, d * sizeof(double)), *lam = ncd__malloc_array(d, sizeof(double));
-  double *t = ncd__malloc_array(d, sizeof(double));
-  double *mu = centre ? ncd__malloc_array(d, sizeof(double)) : NULL;
-  int st = v && lam && t && (mu || !centre) ? principal(src, centre, v, lam, mu) : NCD_ENOMEM,
-      zero = 0;
-  if (st == NCD_OK) st = nrc_terms(src, v, t, &zero);
+  double *t = ncd__malloc_array(d, sizeof(double)), *w = ncd__malloc_array(d, sizeof(double));
+  int st = v && lam && t && w ? eig_sorted(d, g, w, v, lam) : NCD_ENOMEM;
+  if (st == NCD_OK) st = nrc_terms(n, d, gu, v, t);
   if (st == NCD_OK) {
     double acc = 0.0;
     for (size_t j = d; j-- > 0;) { /* p_j (1-based j) = sum_{l > j} t_l */
@@ -168,6 +177,23 @@ int ncd__peers_nrc1_src(ncd__rowsrc *src, int centre, double *out) {
   ncd__free(v);
   ncd__free(lam);
   ncd__free(t);
+  ncd__free(w);
+  return st;
+}
+
+/* One-shot NRC1 profile of the rows of src: the Gram of the raw (centre 0) or
+ * centred rows and the plain Gram of the unit rows, then the shared final step. */
+int ncd__peers_nrc1_src(ncd__rowsrc *src, int centre, double *out) {
+  size_t n = src->rows, d = src->cols;
+  double *g = ncd__malloc_array(d, d * sizeof(double)), *gu = ncd__malloc_array(d, d * sizeof(double));
+  double *mu = centre ? ncd__malloc_array(d, sizeof(double)) : NULL;
+  int st = g && gu && (mu || !centre) ? NCD_OK : NCD_ENOMEM, zero = 0;
+  if (st == NCD_OK && centre) src_mean(src, mu);
+  if (st == NCD_OK) st = gram(src, mu, 0, g, &zero);
+  if (st == NCD_OK) st = gram(src, NULL, 1, gu, &zero);
+  if (st == NCD_OK) st = ncd__nrc1_from_grams(n, d, g, gu, zero, out);
+  ncd__free(g);
+  ncd__free(gu);
   ncd__free(mu);
   return st;
 }

@@ -6,6 +6,8 @@
  * root of the sample-centred target covariance) or nc-toolbox's literal form
  * (NCD_NRC_NCTB), minimised over [gamma_lo, gamma_hi] by golden-section search.
  * ncd_nrc_metrics_f32: float32 features read block by block (t, wr double).
+ * The head basis and NRC3 from the target second moment (ncd__nrc_head_basis,
+ * ncd__nrc3_from_cov) are shared with the streaming NRC object (stream_nrc.c).
  */
 #include <float.h>
 #include <math.h>
@@ -63,17 +65,9 @@ static void minimise(size_t m, const double *a, const double *s, int vec, double
 /* NRC3 and gamma* from targets t (n x m) and head wr (m x d). */
 static int nrc3(size_t n, size_t m, size_t d, const double *t, size_t ldt, const double *wr,
                 size_t ldwr, double lo, double hi, unsigned flags, double *out) {
-  double *c = ncd__calloc(m * m, sizeof(double)), *e = ncd__malloc_array(m, sizeof(double));
-  double *s = ncd__calloc(m * m, sizeof(double)), *a = ncd__malloc_array(m, m * sizeof(double));
-  double *mu = ncd__calloc(m, sizeof(double));
-  int st = c && e && s && a && mu ? NCD_OK : NCD_ENOMEM, lit = (flags & NCD_NRC_NCTB) != 0;
+  double *c = ncd__calloc(m * m, sizeof(double)), *mu = ncd__calloc(m, sizeof(double));
+  int st = c && mu ? NCD_OK : NCD_ENOMEM, lit = (flags & NCD_NRC_NCTB) != 0;
   if (st == NCD_OK) {
-    /* A = W W^T / ||W W^T||_F */
-    ncd__syrk_aat(m, d, 1.0, wr, ldwr, 0.0, a, m);
-    double na = 0.0;
-    for (size_t i = 0; i < m * m; i++) na += a[i] * a[i];
-    na = sqrt(na);
-    for (size_t i = 0; i < m * m; i++) a[i] /= na;
     /* intended: C = (1/n) sum (t_i - tbar)(t_i - tbar)^T; literal: Yc^T Yc with rows centred
      * across their m targets */
     if (!lit)
@@ -90,6 +84,25 @@ static int nrc3(size_t n, size_t m, size_t d, const double *t, size_t ldt, const
     }
     if (!lit)
       for (size_t i = 0; i < m * m; i++) c[i] /= (double)n;
+    st = ncd__nrc3_from_cov(n, m, d, c, wr, ldwr, lo, hi, flags, out);
+  }
+  ncd__free(c);
+  ncd__free(mu);
+  return st;
+}
+
+int ncd__nrc3_from_cov(size_t n, size_t m, size_t d, double *c, const double *wr,
+                       size_t ldwr, double lo, double hi, unsigned flags, double *out) {
+  double *e = ncd__malloc_array(m, sizeof(double)), *s = ncd__calloc(m * m, sizeof(double));
+  double *a = ncd__malloc_array(m, m * sizeof(double)), *mu = ncd__calloc(m, sizeof(double));
+  int st = e && s && a && mu ? NCD_OK : NCD_ENOMEM, lit = (flags & NCD_NRC_NCTB) != 0;
+  if (st == NCD_OK) {
+    /* A = W W^T / ||W W^T||_F */
+    ncd__syrk_aat(m, d, 1.0, wr, ldwr, 0.0, a, m);
+    double na = 0.0;
+    for (size_t i = 0; i < m * m; i++) na += a[i] * a[i];
+    na = sqrt(na);
+    for (size_t i = 0; i < m * m; i++) a[i] /= na;
     st = ncd__syev(m, c, m, e, 1); /* row i of c: eigenvector of e[i], ascending */
   }
   if (st == NCD_OK) {
@@ -129,7 +142,6 @@ static int nrc3(size_t n, size_t m, size_t d, const double *t, size_t ldt, const
       minimise(m, a, s, lit, lo, hi, out, out + 1);
     }
   }
-  ncd__free(c);
   ncd__free(e);
   ncd__free(s);
   ncd__free(a);
@@ -137,17 +149,28 @@ static int nrc3(size_t n, size_t m, size_t d, const double *t, size_t ldt, const
   return st;
 }
 
-/* NRC2 = (1/n) sum_i ||u_i - Q Q^T u_i||^2, Q an orthonormal basis of the rows of wr. */
-static int nrc2(ncd__rowsrc *src, size_t m, const double *wr, size_t ldwr, double *out) {
-  size_t n = src->rows, d = src->cols;
+int ncd__nrc_head_basis(size_t m, size_t d, const double *wr, size_t ldwr, double *vt,
+                        size_t *r) {
   double *wc = ncd__malloc_array(m, d * sizeof(double)), *sv = ncd__malloc_array(m, sizeof(double));
-  double *vt = ncd__malloc_array(m, d * sizeof(double)), *u = ncd__malloc_array(d, sizeof(double));
-  int st = wc && sv && vt && u ? NCD_OK : NCD_ENOMEM;
+  int st = wc && sv ? NCD_OK : NCD_ENOMEM;
   for (size_t i = 0; st == NCD_OK && i < m; i++) memcpy(wc + i * d, wr + i * ldwr, d * sizeof(double));
   if (st == NCD_OK) st = ncd__svd(m, d, wc, d, sv, NULL, 0, vt, d);
   if (st == NCD_OK) {
-    size_t r = 0;
-    while (r < m && sv[r] > 1e-15 * sv[0]) r++;
+    *r = 0;
+    while (*r < m && sv[*r] > 1e-15 * sv[0]) ++*r;
+  }
+  ncd__free(wc);
+  ncd__free(sv);
+  return st;
+}
+
+/* NRC2 = (1/n) sum_i ||u_i - Q Q^T u_i||^2, Q an orthonormal basis of the rows of wr. */
+static int nrc2(ncd__rowsrc *src, size_t m, const double *wr, size_t ldwr, double *out) {
+  size_t n = src->rows, d = src->cols;
+  double *vt = ncd__malloc_array(m, d * sizeof(double)), *u = ncd__malloc_array(d, sizeof(double));
+  size_t r = 0;
+  int st = vt && u ? ncd__nrc_head_basis(m, d, wr, ldwr, vt, &r) : NCD_ENOMEM;
+  if (st == NCD_OK) {
     double tot = 0.0;
     for (size_t i0 = 0; i0 < n && !isnan(tot); i0 += src->block_rows) {
       size_t nb = n - i0 < src->block_rows ? n - i0 : src->block_rows, ldh;
@@ -170,8 +193,6 @@ static int nrc2(ncd__rowsrc *src, size_t m, const double *wr, size_t ldwr, doubl
     }
     *out = tot / (double)n;
   }
-  ncd__free(wc);
-  ncd__free(sv);
   ncd__free(vt);
   ncd__free(u);
   return st;
