@@ -50,6 +50,7 @@ int ncd__cstats_means(ncd__cstats *s, ncd__rowsrc *src, const int32_t *y) {
     return NCD_ENOMEM;
   }
   memset(s->count, 0, k * sizeof(size_t));
+  int v = ncd__simd_best();
   /* rows are read in place (float32 converted per element, no block copy) */
   for (size_t i = 0; i < n; i++) {
     size_t c = (size_t)y[i];
@@ -58,7 +59,7 @@ int ncd__cstats_means(ncd__cstats *s, ncd__rowsrc *src, const int32_t *y) {
     ncd__rowsrc_row(src, i, &r64, &r32);
     if (i == 0) ncd__row_load(d, r64, r32, s->ref);
     if (s->count[c]++ == 0) ncd__row_load(d, r64, r32, first + c * d);
-    else ncd__row_add_diff(d, r64, r32, first + c * d, sum + c * d);
+    else ncd__row_add_diff_v(v, d, r64, r32, first + c * d, sum + c * d);
   }
   s->n = n;
   memset(s->mg, 0, d * sizeof(double));

@@ -104,6 +104,7 @@ int ncd__cmom_batch(ncd__cmom *b, const double *ref, ncd__rowsrc *src, const int
     return NCD_ENOMEM;
   }
   memset(b->count, 0, k * sizeof(size_t));
+  int v = ncd__simd_best();
   for (size_t i = 0; i < n; i++) { /* rows in place, float32 converted per element */
     size_t c = (size_t)y[i];
     const double *r64;
@@ -114,7 +115,7 @@ int ncd__cmom_batch(ncd__cmom *b, const double *ref, ncd__rowsrc *src, const int
       else ncd__row_load(d, r64, r32, b->ref);
     }
     if (b->count[c]++ == 0) ncd__row_load(d, r64, r32, first + c * d);
-    else ncd__row_add_diff(d, r64, r32, first + c * d, sum + c * d);
+    else ncd__row_add_diff_v(v, d, r64, r32, first + c * d, sum + c * d);
   }
   b->n = n;
   for (size_t c = 0; c < k; c++) {

@@ -51,6 +51,12 @@ void ncd__row_add_diff(size_t d, const double *r64, const float *r32, const doub
   else add_diff32(d, r32, base, acc);
 }
 
+void ncd__row_add_diff_v(int v, size_t d, const double *r64, const float *r32,
+                         const double *base, double *acc) {
+  if (v == NCD__SIMD_PORTABLE) ncd__row_add_diff(d, r64, r32, base, acc);
+  else ncd__add_diff_simd(v, d, r64, r32, base, acc); /* same bits, wider */
+}
+
 static void centre64(size_t d, const double *restrict row, const double *restrict ref,
                      const double *restrict v, double *restrict out) {
   size_t j = 0;

@@ -124,6 +124,9 @@ void ncd__row_load(size_t d, const double *r64, const float *r32, double *out);
 /* acc += row - base (class sums against a per-class shift, M-9) */
 void ncd__row_add_diff(size_t d, const double *r64, const float *r32, const double *base,
                        double *acc);
+/* The same with the SIMD variant v of ncd__simd_best() (bit-identical). */
+void ncd__row_add_diff_v(int v, size_t d, const double *r64, const float *r32,
+                         const double *base, double *acc);
 /* out = (row - ref) - v (M-9 centring, formed first: identical rows give 0) */
 void ncd__row_centre(size_t d, const double *r64, const float *r32, const double *ref,
                      const double *v, double *out);
