@@ -97,12 +97,14 @@ int ncd__chol_rcond(size_t n, const double *l, size_t ldl, double anorm,
 double ncd__sym_norm1(size_t n, const double *a, size_t lda);
 
 /* ---- additions for the stats layer (src/kernels/stats_kernels.c) ---- */
-/* Pass-1 class sums (stats_simd.c): acc += row - base over d doubles, row
- * float64 (r64) or float32 (r32, the other NULL), with variant v (AVX2 or
- * AVX512, supported: see ncd__simd_supported below); bit-identical to the
- * portable loop (no fused operations). */
-void ncd__add_diff_simd(int v, size_t d, const double *r64, const float *r32,
-                        const double *base, double *acc);
+/* Pass-1 class sums (stats_simd.c): for the nb rows h_i (float64 b64 or
+ * float32 b32, the other NULL; leading dimension ld) with labels y,
+ * acc[y_i] += h_i - base[y_i] (acc and base k x d, ld d), with variant v
+ * (AVX2 or AVX512, supported: see ncd__simd_supported below). Rows are
+ * grouped by class in blocks of 64 and summed in registers first, so the
+ * result equals the row-by-row loop up to rounding (same error bound). */
+void ncd__class_sums_simd(int v, size_t d, size_t nb, const double *b64, const float *b32,
+                          size_t ld, const int32_t *y, const double *base, double *acc);
 
 /* ---- end stats additions ---- */
 
