@@ -74,7 +74,7 @@ int ncd__simd_best(void) {
 #define PF_DIST 4
 #endif
 #ifndef PF_HINT
-#define PF_HINT _MM_HINT_T0
+#define PF_HINT _MM_HINT_T2 /* into L2: the L1 holds P^T and the class means */
 #endif
 
 /* ---- AVX-512F ---- */
