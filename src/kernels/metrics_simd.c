@@ -13,7 +13,7 @@
  * is the user's environment knob, not something a library may set. No other
  * Debian library offers this fused "centre, project, square, sum" operation.
  *
- * Variants: AVX-512F (3 rows x up to 9 columns of zmm accumulators) and
+ * Variants: AVX-512F (2 rows x up to 9 columns of zmm accumulators) and
  * AVX2+FMA (2 rows x 6 columns of ymm accumulators), chosen at run time by
  * the caller with ncd__simd_supported (__builtin_cpu_supports; no state of our
  * own). The FMAs are explicit intrinsics and the sums run in another order

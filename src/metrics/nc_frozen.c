@@ -5,6 +5,9 @@
  * (1/n) ||Hc V_r S_r^{-1}||_F^2 of M-7 accumulated block by block, and the
  * one GEMM X [W^T | Mbar^T | (W - 1 w_G^T)^T] of 4c giving the logits, the
  * centred nearest-mean scores (M-12) and the cosines of the margin (M-5).
+ * The NC1 projection runs in the fused SIMD kernel of the kernels layer
+ * (AVX-512F or AVX2+FMA, picked at build time of the frozen pass by
+ * ncd__simd_best) or, on other CPUs, as one BLIS GEMM per centred block.
  */
 #include <float.h>
 #include <math.h>
