@@ -50,6 +50,9 @@ INL double FN(tile)(size_t d, const int is64, const double *const *h64,
 #pragma GCC unroll 16
     for (int c = 0; c < ch; c++) {
       V p = VLOAD(pt + (size_t)c * ldp + j);
+      /* keep p in a register: without this GCC folds the load into every FMA,
+       * one load per row instead of one per column (measured ~25 % slower) */
+      __asm__("" : "+v"(p));
 #pragma GCC unroll 16
       for (int i = 0; i < ROWS; i++) a[i][c] = VFMA(xv[i], p, a[i][c]);
     }
