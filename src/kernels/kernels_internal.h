@@ -97,6 +97,14 @@ int ncd__chol_rcond(size_t n, const double *l, size_t ldl, double anorm,
 double ncd__sym_norm1(size_t n, const double *a, size_t lda);
 
 /* ---- additions for the stats layer (src/kernels/stats_kernels.c) ---- */
+/* Pass-1 class sums (stats_simd.c): for the nb rows h_i (float64 b64 or
+ * float32 b32, the other NULL; leading dimension ld) with labels y,
+ * acc[y_i] += h_i - base[y_i] (acc and base k x d, ld d), with variant v
+ * (AVX2 or AVX512, supported: see ncd__simd_supported below). Rows are
+ * grouped by class in blocks of 64 and summed in registers first, so the
+ * result equals the row-by-row loop up to rounding (same error bound). */
+void ncd__class_sums_simd(int v, size_t d, size_t nb, const double *b64, const float *b32,
+                          size_t ld, const int32_t *y, const double *base, double *acc);
 
 /* ---- end stats additions ---- */
 
@@ -125,6 +133,29 @@ double ncd__sym_norm1(size_t n, const double *a, size_t lda);
 /* Rows per micro-tile (MR) of BLIS's dgemm kernel in the running context:
  * GEMMs whose row count is MR q + 1 pad the last row to a whole tile. */
 size_t ncd__dgemm_mr(void);
+
+/* Fused NC1 projection kernels (metrics_simd.c; hand-written because Debian's
+ * BLIS runs generic kernels on CPUs it does not know, e.g. AMD Zen4). */
+enum { NCD__SIMD_PORTABLE = 0, NCD__SIMD_AVX2 = 1, NCD__SIMD_AVX512 = 2 };
+/* 1 when variant v can run here (cpuid via __builtin_cpu_supports, OS state
+ * included; AVX-512 never under valgrind); PORTABLE (the BLIS route of the
+ * caller) always. Thread-safe, no state of ours. */
+int ncd__simd_supported(int v);
+/* The widest supported variant: AVX512, else AVX2, else PORTABLE. */
+int ncd__simd_best(void);
+/* Leading dimension of the kernel's P^T and class shifts: d rounded up to 8
+ * doubles, plus 8 (rows 4 KiB apart would compete for the same L1 sets). */
+size_t ncd__simd_ldp(size_t d);
+/* With variant v (AVX2 or AVX512, supported), rows h_i (float64 h64 or
+ * float32 h32, the other NULL; nb rows, leading dimension ld), labels y,
+ * ref (d), class shifts m (k x d, ld ldm) and pt = P^T (r x ldp, zero past
+ * column d): returns sum_i ||((h_i - ref) - m_{y_i}) P||^2 and, when q is not
+ * NULL, adds ||(h_i - ref) - m_{y_i}||^2 to q[y_i]. Nothing is written
+ * but q. */
+double ncd__nc1_proj(int v, size_t d, size_t r, const double *pt, size_t ldp,
+                     const double *h64, const float *h32, size_t ld, size_t nb,
+                     const int32_t *y, const double *ref, const double *m, size_t ldm,
+                     double *q);
 
 /* ---- end metrics additions ---- */
 

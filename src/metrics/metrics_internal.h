@@ -28,6 +28,11 @@ typedef struct ncd__ncf {
   double *proj;          /* owned: d x r (ld r), V_r S_r^{-1} (M-7)       */
   double *ptail;         /* owned: column r-1 of proj (d) when r = MR q + 1
                             (BLIS dgemm tile height MR), else NULL        */
+  double *pt;            /* owned: P^T (r x ldp, zero padded) for the SIMD
+                            kernels, NULL when r = 0                     */
+  double *mp;            /* owned: copy of m with ld ldp (SIMD kernels)   */
+  size_t ldp;
+  int simd;              /* NCD__SIMD_* variant of the NC1 projection     */
   const double *w;       /* borrowed classifier (k x d, ldw) or NULL     */
   size_t ldw;
   const double *b;       /* borrowed bias (k) or NULL (zero bias)        */
@@ -172,6 +177,15 @@ int ncd__peers_silhouette(size_t k, const size_t *count, ncd__rowsrc *src,
                           const int32_t *y, double *mean, double *per_sample);
 
 /* ---- additions: perf8 ---- */
+/* The fastest NC1 projection variant this CPU runs (NCD__SIMD_AVX512, then
+ * AVX2, else PORTABLE = one BLIS GEMM per block); ncd__ncf_build stores it in
+ * f->simd. */
+int ncd__nc_simd_pick(void);
+/* Force variant v on a built f (tests, bench): NCD_ENOTSUP when the CPU cannot
+ * run it, NCD_OK otherwise. */
+int ncd__ncf_force_simd(ncd__ncf *f, int v);
+/* Human-readable name of a variant ("avx512", "avx2", "portable"). */
+const char *ncd__nc_simd_name(int v);
 /* ---- end additions: perf8 ---- */
 
 /* ---- additions: twins ---- */

@@ -5,6 +5,9 @@
  * (1/n) ||Hc V_r S_r^{-1}||_F^2 of M-7 accumulated block by block, and the
  * one GEMM X [W^T | Mbar^T | (W - 1 w_G^T)^T] of 4c giving the logits, the
  * centred nearest-mean scores (M-12) and the cosines of the margin (M-5).
+ * The NC1 projection runs in the fused SIMD kernel of the kernels layer
+ * (AVX-512F or AVX2+FMA, picked at build time of the frozen pass by
+ * ncd__simd_best) or, on other CPUs, as one BLIS GEMM per centred block.
  */
 #include <float.h>
 #include <math.h>
@@ -18,6 +21,8 @@ void ncd__ncf_free(ncd__ncf *f) {
   ncd__free(f->s);
   ncd__free(f->proj);
   ncd__free(f->ptail);
+  ncd__free(f->pt);
+  ncd__free(f->mp);
   ncd__free(f->score);
   ncd__free(f->bias);
   ncd__free(f->mbn);
@@ -49,6 +54,19 @@ static int factor(ncd__ncf *f, const ncd__ncopt *opt) {
   }
   for (size_t j = 0; j < d; j++)
     for (size_t i = 0; i < r; i++) f->proj[j * r + i] = vt[i * d + j] / f->s[i];
+  if (r) { /* the SIMD kernels' P^T (rows of V^T / s) and m, zero padded */
+    f->ldp = ncd__simd_ldp(d);
+    f->pt = ncd__calloc(r, f->ldp * sizeof(double));
+    f->mp = ncd__calloc(k, f->ldp * sizeof(double));
+    if (!f->pt || !f->mp) {
+      st = NCD_ENOMEM;
+      goto done;
+    }
+    for (size_t i = 0; i < r; i++)
+      for (size_t j = 0; j < d; j++) f->pt[i * f->ldp + j] = f->proj[j * r + i];
+    for (size_t c = 0; c < k; c++) memcpy(f->mp + c * f->ldp, f->m + c * d, d * sizeof(double));
+  }
+  f->simd = ncd__nc_simd_pick();
   size_t mr = ncd__dgemm_mr();
   if (mr > 1 && r > mr && r % mr == 1) { /* contiguous copy of the last column */
     f->ptail = ncd__malloc_array(d, sizeof(double));
@@ -137,6 +155,18 @@ size_t ncd__ncf_work(const ncd__ncf *f, size_t nb) {
   return nb * (f->d + cols + 1);
 }
 
+int ncd__nc_simd_pick(void) { return ncd__simd_best(); }
+
+int ncd__ncf_force_simd(ncd__ncf *f, int v) {
+  if (!ncd__simd_supported(v)) return NCD_ENOTSUP;
+  f->simd = v;
+  return NCD_OK;
+}
+
+const char *ncd__nc_simd_name(int v) {
+  return v == NCD__SIMD_AVX512 ? "avx512" : v == NCD__SIMD_AVX2 ? "avx2" : "portable";
+}
+
 static void decide(const ncd__ncf *f, const double *o, size_t ncols, size_t nb,
                    const int32_t *y, const double *xn, size_t i0, unsigned what,
                    ncd__ncsums *s) {
@@ -182,7 +212,11 @@ void ncd__ncf_score(const ncd__ncf *f, const double *b64, const float *b32, size
                     ncd__ncsums *s, double *work) {
   size_t d = f->d, k = f->k, r = f->r;
   double *x = work, *o = work + nb * d;
-  if (what & (NCD__SC_NC1 | NCD__SC_Q)) {
+  if ((what & NCD__SC_NC1) && r && f->simd != NCD__SIMD_PORTABLE) {
+    /* fused kernel: centre, project, square and sum in registers (and q) */
+    s->nc1 += ncd__nc1_proj(f->simd, d, r, f->pt, f->ldp, b64, b32, ld, nb, y, f->ref, f->mp,
+                            f->ldp, s->q);
+  } else if (what & (NCD__SC_NC1 | NCD__SC_Q)) {
     for (size_t i = 0; i < nb; i++) {
       double *xr = x + i * d;
       ncd__row_centre(d, ROW(i), f->ref, f->m + (size_t)y[i] * d, xr);

@@ -50,16 +50,14 @@ int ncd__cstats_means(ncd__cstats *s, ncd__rowsrc *src, const int32_t *y) {
     return NCD_ENOMEM;
   }
   memset(s->count, 0, k * sizeof(size_t));
-  /* rows are read in place (float32 converted per element, no block copy) */
-  for (size_t i = 0; i < n; i++) {
-    size_t c = (size_t)y[i];
+  /* rows are read in place (float32 converted in registers, no block copy) */
+  if (n) {
     const double *r64;
     const float *r32;
-    ncd__rowsrc_row(src, i, &r64, &r32);
-    if (i == 0) ncd__row_load(d, r64, r32, s->ref);
-    if (s->count[c]++ == 0) ncd__row_load(d, r64, r32, first + c * d);
-    else ncd__row_add_diff(d, r64, r32, first + c * d, sum + c * d);
+    ncd__rowsrc_row(src, 0, &r64, &r32);
+    ncd__row_load(d, r64, r32, s->ref);
   }
+  ncd__class_sums(src, y, s->count, first, sum);
   s->n = n;
   memset(s->mg, 0, d * sizeof(double));
   for (size_t c = 0; c < k; c++) {

@@ -104,18 +104,14 @@ int ncd__cmom_batch(ncd__cmom *b, const double *ref, ncd__rowsrc *src, const int
     return NCD_ENOMEM;
   }
   memset(b->count, 0, k * sizeof(size_t));
-  for (size_t i = 0; i < n; i++) { /* rows in place, float32 converted per element */
-    size_t c = (size_t)y[i];
+  if (ref) memcpy(b->ref, ref, d * sizeof(double));
+  else if (n) { /* rows in place, float32 converted in registers */
     const double *r64;
     const float *r32;
-    ncd__rowsrc_row(src, i, &r64, &r32);
-    if (i == 0) {
-      if (ref) memcpy(b->ref, ref, d * sizeof(double));
-      else ncd__row_load(d, r64, r32, b->ref);
-    }
-    if (b->count[c]++ == 0) ncd__row_load(d, r64, r32, first + c * d);
-    else ncd__row_add_diff(d, r64, r32, first + c * d, sum + c * d);
+    ncd__rowsrc_row(src, 0, &r64, &r32);
+    ncd__row_load(d, r64, r32, b->ref);
   }
+  ncd__class_sums(src, y, b->count, first, sum);
   b->n = n;
   for (size_t c = 0; c < k; c++) {
     size_t nc = b->count[c];

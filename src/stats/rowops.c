@@ -51,6 +51,34 @@ void ncd__row_add_diff(size_t d, const double *r64, const float *r32, const doub
   else add_diff32(d, r32, base, acc);
 }
 
+void ncd__class_sums(const ncd__rowsrc *src, const int32_t *y, size_t *count,
+                     double *first, double *sum) {
+  size_t n = src->rows, d = src->cols, bs = 256;
+  int v = ncd__simd_best();
+  for (size_t i0 = 0; i0 < n; i0 += bs) {
+    size_t nb = n - i0 < bs ? n - i0 : bs;
+    const double *r64;
+    const float *r32;
+    for (size_t i = i0; i < i0 + nb; i++) { /* first the block's new shifts r_c */
+      size_t c = (size_t)y[i];
+      if (count[c]++ == 0) {
+        ncd__rowsrc_row(src, i, &r64, &r32);
+        ncd__row_load(d, r64, r32, first + c * d);
+      }
+    }
+    if (v != NCD__SIMD_PORTABLE) {
+      ncd__rowsrc_row(src, i0, &r64, &r32);
+      ncd__class_sums_simd(v, d, nb, r64, r32, src->ld, y + i0, first, sum);
+      continue;
+    }
+    for (size_t i = i0; i < i0 + nb; i++) { /* a first row adds h - h = 0 exactly */
+      size_t c = (size_t)y[i];
+      ncd__rowsrc_row(src, i, &r64, &r32);
+      ncd__row_add_diff(d, r64, r32, first + c * d, sum + c * d);
+    }
+  }
+}
+
 static void centre64(size_t d, const double *restrict row, const double *restrict ref,
                      const double *restrict v, double *restrict out) {
   size_t j = 0;

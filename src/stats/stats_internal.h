@@ -129,6 +129,14 @@ void ncd__row_centre(size_t d, const double *r64, const float *r32, const double
                      const double *v, double *out);
 /* sum of x_j^2 (four interleaved partial sums) */
 double ncd__row_sumsq(size_t d, const double *x);
+/* Pass 1 over all rows of src (labels valid): count[c] += rows of class c;
+ * the first row of a class seen for the first time (count 0 on entry) is
+ * copied to first + c d (its shift r_c, M-9); sum + c d (zero on entry for a
+ * new class) += h_i - r_c. k x d arrays with ld d. Uses the widest SIMD
+ * variant (ncd__simd_best; rows grouped by class per block, equal to the
+ * row-by-row loop up to rounding). */
+void ncd__class_sums(const ncd__rowsrc *src, const int32_t *y, size_t *count,
+                     double *first, double *sum);
 /* Row i of a row source, without conversion: *r64 or *r32 set, the other NULL. */
 static inline void ncd__rowsrc_row(const ncd__rowsrc *s, size_t i, const double **r64,
                                    const float **r32) {
