@@ -372,7 +372,7 @@ def test_int64_labels_and_float32_features():
     need("ncd_nc_pairs", "ncd_nc_class_vectors", "ncd_nc_metrics_select")
     y64 = Y.astype(np.int64)
     assert np.array_equal(ncdyn.pairs(H, y64, "cdnv").vals, ncdyn.pairs(H, Y, "cdnv").vals)
-    h32 = H.astype(np.float32)  # converted once to float64: equals the float64 call on it
+    h32 = H.astype(np.float32)  # the _f32 twin: equals the float64 call on its values
     a = ncdyn.class_vectors(h32, y64, W).cosines
     b = ncdyn.class_vectors(h32.astype(np.float64), Y, W).cosines
     assert np.array_equal(a, b)
