@@ -24,7 +24,7 @@ import probe as probe_mod
 import spec_vectors as sv
 from conftest import assert_close, need
 from test_peers import H, T, Y
-from test_peers_more import K, centre_of, class_stats
+from test_peers_more import K, ref_grid
 
 W, HOOD, WR = sv.PEER_W, sv.PEER_HOOD, sv.PEER_WR
 H32 = H.astype(np.float32)
@@ -35,35 +35,7 @@ RTOL = 1e-12
 GRID_KINDS = [m.name.lower() for m in ncdyn.Pair]
 
 
-# ---- (4) pair grids against numpy -------------------------------------------------------
-def ref_grid(h, y, k, which, p, centre, w=None):
-    """The k x k grid of P-4 to P-6, the diagonal the formula at c' = c."""
-    n_c, mu, q = class_stats(h, y, k)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if which in ("cdnv", "cdnv_unbiased"):
-            v = q / (n_c - (which == "cdnv_unbiased"))
-            dist2 = ((mu[:, None, :] - mu[None, :, :]) ** 2).sum(-1)
-            return (v[:, None] + v[None, :]) / (2 * dist2 ** p)
-        mbar = mu - centre_of(h, y, k, centre)
-        nrm = np.linalg.norm(mbar, axis=1)
-        u = mbar / nrm[:, None]
-        delta = np.linalg.norm(u[:, None, :] - u[None, :, :], axis=-1)
-        if which == "dist":
-            return delta
-        if which == "log":
-            return p * np.log(delta)
-        if which == "riesz":
-            return (1.0 if p >= 0 else -1.0) * delta ** (-p)
-        if which == "lognorm_diff":
-            ln = np.log(nrm)
-            return ln[:, None] - ln[None, :]
-        if which == "cos_shifted":
-            return u @ u.T + 1.0 / (k - 1)
-        if which == "wcos_upper":
-            return (w / np.linalg.norm(w, axis=1)[:, None]) @ u.T
-    raise AssertionError(which)
-
-
+# ---- (4) pair grids against numpy (ref_grid: test_peers_more.py) ---------------------
 GRID_CASES = [
     ("cdnv", 1.0, "sample"), ("cdnv", 0.0, "none"), ("cdnv", -0.5, "class"),
     ("cdnv_unbiased", 2.0, "class"), ("dist", 0.0, "sample"), ("log", -1.0, "class"),
