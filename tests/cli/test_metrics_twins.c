@@ -16,10 +16,10 @@
  *   finite, e.g. the CDNV diagonal), the strict upper triangle equals the
  *   "vals" of --pairs in the same output bitwise (the header's promise), and
  *   the text rows equal the grid to the 10 digits printed (1e-9 relative);
- * - peak resident size: a float32 file costs at least 3/8 of the float64
- *   array's bytes less than the same data as float64 (the array itself is
- *   half the size; 1/8 is left for the _f32 route's block buffers and noise;
- *   measured by hand at 64 MiB of float64: 73.6 MiB vs 40.9 MiB);
+ * - peak resident size above the tool's footprint on 64 rows: a float32
+ *   file of 64 MiB as float64 costs at most 5/8 of the float64 file's (the
+ *   array itself is half the size; 1/8 is left for the _f32 route's block
+ *   buffers and noise; measured: 40.9 MiB vs 73.6 MiB, footprint 7.1 MiB);
  * - bad --grid values exit 1 (usage) naming the problem.
  */
 #include <jansson.h>
@@ -277,33 +277,76 @@ START_TEST(reader_f32) {
 }
 END_TEST
 
-START_TEST(float32_halves_the_memory) {
-  /* 32 MiB of float64 features (16 MiB as float32) */
-  const size_t d = 64, k = 8, n = 65536;
-  double *h = malloc(n * d * sizeof *h), *y = malloc(n * sizeof *y);
+/* Writes an n x d little-endian C-order .npy (format 1.0) of dtype '<f<es>'
+ * row by row, value(i, j) computed on the fly: this process never holds the
+ * array (a forked child counts the parent's resident pages until its exec,
+ * and an ASan parent keeps freed memory in quarantine). */
+static void write_big_npy(const char *path, int es, size_t n, size_t d, size_t k) {
+  char dict[128];
+  snprintf(dict, sizeof dict, "{'descr': '<f%d', 'fortran_order': False, 'shape': (%zu, %zu), }",
+           es, n, d);
+  size_t hl = strlen(dict) + 1;
+  while ((10 + hl) % 64) hl++;
+  FILE *f = fopen(path, "wb");
+  ck_assert_ptr_nonnull(f);
+  const unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(hl & 255),
+                                 (unsigned char)(hl >> 8)};
+  fwrite(pre, 1, 10, f);
+  fputs(dict, f);
+  for (size_t i = strlen(dict); i + 1 < hl; i++) fputc(' ', f);
+  fputc('\n', f);
+  unsigned char row[64 * 8];
+  ck_assert_uint_le(d, 64);
   for (size_t i = 0; i < n; i++) {
-    y[i] = (double)(i % k);
     for (size_t j = 0; j < d; j++)
-      h[i * d + j] = (double)((i * 7919 + j * 31) % 1000) * 1e-3 + (double)(j == i % k);
+      cu_put(row + j * (size_t)es,
+             (double)((i * 7919 + j * 31) % 1000) * 1e-3 + (double)(j == i % k), 'f', es, 0);
+    ck_assert_uint_eq(fwrite(row, (size_t)es, d, f), d);
   }
-  char dd[64], f64[128], f32[128], yy[128], args[800];
+  ck_assert_int_eq(fclose(f), 0);
+}
+
+START_TEST(float32_halves_the_memory) {
+  /* 64 MiB of float64 features (32 MiB as float32), and 64 rows for the
+   * tool's fixed footprint (ASan's allocator alone has a ~40 MiB peak) */
+  const size_t d = 64, k = 8, n = 131072, ns = 64;
+  char dd[64], f64[128], f32[128], yy[128], fs[128], ys[128], args[800];
   cu_tmpdir(dd, sizeof dd);
   snprintf(f64, sizeof f64, "%s/h64.npy", dd);
   snprintf(f32, sizeof f32, "%s/h32.npy", dd);
   snprintf(yy, sizeof yy, "%s/y.npy", dd);
-  cu_write_npy(f64, 1, 'f', 8, 0, 0, 2, n, d, h);
-  cu_write_npy(f32, 1, 'f', 4, 0, 0, 2, n, d, h);
+  snprintf(fs, sizeof fs, "%s/hs.npy", dd);
+  snprintf(ys, sizeof ys, "%s/ys.npy", dd);
+  write_big_npy(fs, 4, ns, d, k);
+  write_big_npy(f64, 8, n, d, k);
+  write_big_npy(f32, 4, n, d, k);
+  double *y = malloc(n * sizeof *y);
+  for (size_t i = 0; i < n; i++) y[i] = (double)(i % k);
   cu_write_npy(yy, 1, 'i', 8, 0, 0, 1, n, 1, y);
-  free(h); /* before the runs: a forked child counts the parent's pages until exec */
+  cu_write_npy(ys, 1, 'i', 8, 0, 0, 1, ns, 1, y);
   free(y);
+  snprintf(args, sizeof args, "metrics --features %s --labels %s --select nc1_weak", fs, ys);
+  long base = cu_peak_rss_kib(args);
   snprintf(args, sizeof args, "metrics --features %s --labels %s --select nc1_weak", f64, yy);
   long r64 = cu_peak_rss_kib(args);
   snprintf(args, sizeof args, "metrics --features %s --labels %s --select nc1_weak", f32, yy);
   long r32 = cu_peak_rss_kib(args);
   long arr_kib = (long)(n * d * 8 / 1024);
-  ck_assert_msg(r64 - r32 >= arr_kib * 3 / 8,
-                "peak RSS float64 %ld KiB, float32 %ld KiB (float64 array %ld KiB)", r64, r32,
-                arr_kib);
+  /* above the fixed footprint, float32 costs at most 5/8 of float64 (1/2 for
+   * the array, 1/8 for the _f32 route's block buffers and noise); the float64
+   * run must show most of its array (the test would otherwise prove nothing) */
+  if (r64 - base < arr_kib / 2) {
+    /* the tool's peak is hidden below the measuring process's pages (the
+     * forked child counts them until exec): only the valgrind tier (quick
+     * level) runs the suite itself under valgrind, ~150 MiB resident */
+    ck_assert_msg(ncd_test_level() == 0, "float64 run %ld KiB, 64 rows %ld KiB: array not seen",
+                  r64, base);
+    cu_rmdir(dd);
+    return;
+  }
+  ck_assert_msg(8 * (r32 - base) <= 5 * (r64 - base),
+                "peak RSS float64 %ld KiB, float32 %ld KiB, 64 rows %ld KiB (float64 array "
+                "%ld KiB)", r64, r32, base, arr_kib);
   cu_rmdir(dd);
 }
 END_TEST
