@@ -23,7 +23,8 @@ from .metrics import (ACC_CLASS_SCATTER, ACC_SCATTER, METRICS, Accumulator, eran
                       linear_cka, nc_metrics, silhouette_cos)
 from .peers import (NRC_NCTB, NRC_PCA_CENTRED, Agreement, Centre, ClassVectors, Metric,
                     NRCMetrics, Pair, PairStats, PrincipalDecomp, agreement, class_vectors,
-                    nrc1_profile, nrc_metrics, ood_orthodev, pairs, principal_decomp)
+                    nrc1_profile, nrc_metrics, ood_orthodev, pair_grid, pairs,
+                    principal_decomp)
 from .ufm import LOSSES, STEP_POLICIES, UFM, UFM_PARAMS, UFM_STATS
 
 #: the package's version (the C library's is ncdyn.version())
@@ -43,7 +44,8 @@ __all__ = [
     "METRICS", "ACC_SCATTER", "ACC_CLASS_SCATTER", "nc_metrics", "Accumulator",
     "linear_cka", "silhouette_cos", "erank",
     "Centre", "Pair", "Metric", "NRC_NCTB", "NRC_PCA_CENTRED", "PairStats", "ClassVectors",
-    "Agreement", "PrincipalDecomp", "NRCMetrics", "pairs", "class_vectors", "agreement",
+    "Agreement", "PrincipalDecomp", "NRCMetrics", "pairs", "pair_grid", "class_vectors",
+    "agreement",
     "ood_orthodev", "principal_decomp", "nrc1_profile", "nrc_metrics",
     "UFM", "UFM_PARAMS", "UFM_STATS", "LOSSES", "STEP_POLICIES",
 ]

@@ -126,7 +126,10 @@ def n_classes(y_arr, k):
         return int(k)
     if y_arr.size == 0:
         raise _lib.invalid("cannot infer k from an empty label array; pass k=")
-    return int(y_arr.max()) + 1
+    top = int(y_arr.max())
+    if top > _I32_MAX:  # int64 labels reach here unconverted (the _i64 twins)
+        raise _lib.invalid("label %d is outside [0, k)" % top)
+    return top + 1
 
 
 def writable(x, name, shape, dtype=F64):

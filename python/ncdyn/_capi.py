@@ -48,6 +48,7 @@ SIGS = {
     "ncd_nc_metrics_select": (c_int, [Z, Z, Z, P, Z, P, P, Z, P, P, c_uint64, P, Z]),
     "ncd_nc_acc_set_options": (c_int, [P, P]),
     "ncd_nc_pairs": (c_int, [Z, Z, Z, P, Z, P, P, Z, c_int, c_int, D, P, P, P]),
+    "ncd_nc_pair_grid": (c_int, [Z, Z, Z, P, Z, P, P, Z, c_int, c_int, D, P, Z]),
     "ncd_nc_class_vectors": (c_int, [Z, Z, Z, P, Z, P, P, Z, c_int, P, P, P, P, P, Z]),
     "ncd_nc_agreement": (c_int, [Z, Z, Z, P, Z, P, P, Z, P, Z, P, P, P, P]),
     "ncd_nc_ood_orthodev": (c_int, [Z, Z, Z, P, Z, P, Z, P, Z, c_int, P]),
@@ -83,6 +84,16 @@ for _name in ("ncd_softmax", "ncd_log_softmax", "ncd_ce_loss", "ncd_mse_loss",
 for _name in ("ncd_nc_acc_update", "ncd_nc_metrics", "ncd_nc_acc_update_f32",
               "ncd_nc_metrics_f32"):
     SIGS[_name + "_i64"] = SIGS[_name]
+# the peer calls' twins (include/ncdyn.h "additions: twins"): float32 features
+# and/or int64 labels, same argument list (data pointers are addresses)
+for _name in ("ncd_nc_metrics_select", "ncd_nc_pairs", "ncd_nc_pair_grid", "ncd_nc_erank",
+              "ncd_nc_silhouette_cos", "ncd_nc_agreement", "ncd_nc_ood_orthodev",
+              "ncd_nc_class_vectors"):
+    for _sfx in ("_f32", "_i64", "_f32_i64"):
+        SIGS[_name + _sfx] = SIGS[_name]
+for _name in ("ncd_linear_cka", "ncd_principal_decomp", "ncd_nrc1_profile",
+              "ncd_nrc_metrics"):
+    SIGS[_name + "_f32"] = SIGS[_name]
 
 
 def fn(name):

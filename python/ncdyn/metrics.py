@@ -59,8 +59,9 @@ def nc_metrics(h, y, w=None, b=None, k=None, centre=None, select=None, pinv_rtol
     the default); both through ncd_nc_metrics_ex. select: a metric name, Metric
     value or index, or a list of them: only those are computed
     (ncd_nc_metrics_select) and only they are in the returned dict. With
-    centre, pinv_rtol or select, float32 h is converted to float64 and int64
-    labels to int32 (those C calls have no twins yet)."""
+    centre, pinv_rtol or select, float32 h and int64 labels go zero-copy to
+    ncd_nc_metrics_select_f32 / _i64 / _f32_i64 (all metrics selected when
+    select is None: the same numbers as ncd_nc_metrics_ex)."""
     if centre is not None or select is not None or pinv_rtol is not None:
         return _nc_metrics_opt(h, y, w, b, k, centre, select, pinv_rtol)
     ha, hp, ldh, f32 = _arrays.matrix(h, "h", f32=_capi.has("ncd_nc_metrics_f32"))
@@ -91,37 +92,42 @@ def _nc_metrics_opt(h, y, w, b, k, centre, select, pinv_rtol):
     idx = None
     if select is not None:
         mask, idx = peers.select_mask(select, fname)
-    ha, hp, ldh, _ = _arrays.matrix(h, "h")
-    n, d = ha.shape
+    keep_h, hp, ldh, n, d, yp, name = peers.features(h, y, "ncd_nc_metrics_select")
     kw, keep, wp, ldw, bp = _classifier(w, b, d, fname)
-    ya, yp, _ = _arrays.labels(y, n)
-    k = _check_k(kw, k, ya, fname)
+    k = _check_k(kw, k, keep_h[1], fname)
     out = np.empty(len(METRICS))
-    if idx is None:
+    if idx is None and name == "ncd_nc_metrics_select":  # float64 / int32: the _ex call
         _capi.call(fname, n, d, k, hp, ldh, yp, wp, ldw, bp, byref(opt), out.ctypes.data,
                    len(METRICS))
         return _as_dict(out)
-    _capi.call(fname, n, d, k, hp, ldh, yp, wp, ldw, bp, byref(opt), mask, out.ctypes.data,
+    if idx is None:  # a twin with every metric selected is ncd_nc_metrics_ex's twin
+        mask = (1 << len(METRICS)) - 1
+    _capi.call(name, n, d, k, hp, ldh, yp, wp, ldw, bp, byref(opt), mask, out.ctypes.data,
                len(METRICS))
+    if idx is None:
+        return _as_dict(out)
     return {METRICS[i]: float(out[i]) for i in idx}
 
 
 def _features(h, y, k, fname):
-    ha, hp, ldh, _ = _arrays.matrix(h, "h")
-    n, d = ha.shape
-    ya, yp, _ = _arrays.labels(y, n)
-    return ha, hp, ldh, n, d, ya, yp, _arrays.n_classes(ya, k)
+    """features and labels zero-copy to fname or its _f32 / _i64 twin."""
+    from . import peers
+    keep, hp, ldh, n, d, yp, name = peers.features(h, y, fname)
+    return keep, hp, ldh, n, d, yp, _arrays.n_classes(keep[1], k), name
 
 
 def linear_cka(x, z):
     """Linear CKA (Kornblith et al. 2019) of paired representations x (n x d1)
-    and z (n x d2), feature-space form; MONAI's domain_shift (ncd_linear_cka)."""
-    xa, xp, ldx, _ = _arrays.matrix(x, "x")
-    za, zp, ldz, _ = _arrays.matrix(z, "z")
+    and z (n x d2), feature-space form; MONAI's domain_shift (ncd_linear_cka;
+    x and z both float32: ncd_linear_cka_f32, zero-copy)."""
+    from . import peers
+    f32 = peers.all_f32(x, z) and _capi.has("ncd_linear_cka_f32")
+    xa, xp, ldx, _ = _arrays.matrix(x, "x", f32=f32)
+    za, zp, ldz, _ = _arrays.matrix(z, "z", f32=f32)
     if xa.shape[0] != za.shape[0]:
         raise _lib.invalid("x and z need the same number of rows", "ncd_linear_cka")
     out = ctypes.c_double()
-    _capi.call("ncd_linear_cka", xa.shape[0], xa.shape[1], xp, ldx, za.shape[1], zp, ldz,
+    _capi.call("ncd_linear_cka_f32" if f32 else "ncd_linear_cka", xa.shape[0], xa.shape[1], xp, ldx, za.shape[1], zp, ldz,
                byref(out))
     return out.value
 
@@ -129,18 +135,18 @@ def linear_cka(x, z):
 def silhouette_cos(h, y, k=None):
     """(mean, per-sample array) of the cosine silhouette, equal to sklearn's
     silhouette_score(metric="cosine") (ncd_nc_silhouette_cos, O(n d k))."""
-    ha, hp, ldh, n, d, ya, yp, k = _features(h, y, k, "ncd_nc_silhouette_cos")
+    keep, hp, ldh, n, d, yp, k, name = _features(h, y, k, "ncd_nc_silhouette_cos")
     out, per = ctypes.c_double(), np.empty(n)
-    _capi.call("ncd_nc_silhouette_cos", n, d, k, hp, ldh, yp, byref(out), per.ctypes.data)
+    _capi.call(name, n, d, k, hp, ldh, yp, byref(out), per.ctypes.data)
     return out.value, per
 
 
 def erank(h, y, k=None):
     """(global, per-class array) effective rank of Roy and Vetterli
     (ncd_nc_erank; MONAI's effective_rank_score is 1 - erank / min(n - 1, d))."""
-    ha, hp, ldh, n, d, ya, yp, k = _features(h, y, k, "ncd_nc_erank")
+    keep, hp, ldh, n, d, yp, k, name = _features(h, y, k, "ncd_nc_erank")
     out, per = ctypes.c_double(), np.empty(k)
-    _capi.call("ncd_nc_erank", n, d, k, hp, ldh, yp, byref(out), per.ctypes.data)
+    _capi.call(name, n, d, k, hp, ldh, yp, byref(out), per.ctypes.data)
     return out.value, per
 
 

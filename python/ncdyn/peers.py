@@ -5,10 +5,14 @@ option and metric selection (used by metrics.nc_metrics), pair statistics,
 per-class vectors, agreement with given means, OOD orthogonality, principal
 decomposition and neural regression collapse.
 
-Arrays: float64 matrices with contiguous rows go in zero-copy; float32 (and
-integer) features are converted once to float64 (these C calls have no _f32
-twin in this library yet); labels of any integer dtype (torch's int64 too) are
-range-checked and converted once to int32 unless they already are int32.
+Arrays: float64 and float32 feature matrices with contiguous rows go in
+zero-copy, float32 to the call's _f32 twin (include/ncdyn.h "additions: twins",
+converted block by block in C: the result equals the float64 call on the
+float32 values); int32 and int64 labels go in zero-copy, int64 to the _i64
+twin (bitwise the int32 result). Other dtypes and layouts are copied once
+(integer features to float64, other labels range-checked to int32). Small
+caller matrices (w, b, m, regression targets and head) are float64. With a
+library older than the twins, float32 / int64 are converted once instead.
 """
 import ctypes
 import enum
@@ -22,7 +26,7 @@ from . import _arrays, _capi, _lib
 
 __all__ = ["Centre", "Pair", "Metric", "NRC_NCTB", "NRC_PCA_CENTRED", "PairStats",
            "ClassVectors", "Agreement", "PrincipalDecomp", "NRCMetrics", "pairs",
-           "class_vectors", "agreement", "ood_orthodev", "principal_decomp",
+           "pair_grid", "class_vectors", "agreement", "ood_orthodev", "principal_decomp",
            "nrc1_profile", "nrc_metrics"]
 
 
@@ -126,12 +130,33 @@ def options(centre=None, pinv_rtol=None, fname=None):
     return o
 
 
-def _features(h, y, k, fname):
-    """(keep, h addr, ldh, n, d, y addr, k) for float64 features and int32 labels."""
-    ha, hp, ldh, _ = _arrays.matrix(h, "h")
+def twin(fname, f32, i64=False):
+    """The C name of fname's twin for float32 features / int64 labels."""
+    return fname + ("_f32" if f32 else "") + ("_i64" if i64 else "")
+
+
+def features(h, y, fname, f32=True):
+    """(keep, h addr, ldh, n, d, y addr, C name) of features and labels,
+    zero-copy where the library has the twin: float32 h -> fname_f32 (unless
+    f32 is False), int64 y -> ..._i64 (else converted once to float64 / int32)."""
+    f32 = f32 and _capi.has(twin(fname, True))
+    ha, hp, ldh, f32 = _arrays.matrix(h, "h", f32=f32)
     n, d = ha.shape
-    ya, yp, _ = _arrays.labels(y, n)
-    return (ha, ya), hp, ldh, n, d, yp, _arrays.n_classes(ya, k)
+    ya, yp, i64 = _arrays.labels(y, n, i64=_capi.has(twin(fname, f32, True)))
+    return (ha, ya), hp, ldh, n, d, yp, twin(fname, f32, i64)
+
+
+def matrix_f32(h, fname, name="h"):
+    """(array, addr, ld, C name) of a feature matrix: float32 to fname_f32."""
+    ha, hp, ldh, f32 = _arrays.matrix(h, name, f32=_capi.has(twin(fname, True)))
+    return ha, hp, ldh, twin(fname, f32)
+
+
+def all_f32(*xs):
+    """True when every array is float32 (the twins taking two feature matrices,
+    ncd_nc_ood_orthodev_f32 and ncd_linear_cka_f32, need both float32; mixed
+    dtypes take the float64 call, never rounding float64 data to float)."""
+    return all(_arrays.to_numpy(x).dtype == _arrays.F32 for x in xs)
 
 
 def _rows(x, name, rows, d, fname):
@@ -150,13 +175,8 @@ def _k_from(w, k, y_keep, fname):
     return w.shape[0] if w is not None else _arrays.n_classes(y_keep, k)
 
 
-def pairs(h, y, which, w=None, centre="sample", p=None, k=None):
-    """PairStats(mean, var, vals, cov) of one pair statistic (ncd_nc_pairs; a
-    Pair or its name, e.g. "cdnv", "log", "riesz"). p: the CDNV distance
-    exponent (default 1), the log factor e (default -1: log(1/delta)) or the
-    Riesz exponent s (default d - 2, rhubarbwu's); ignored otherwise. w (k x d)
-    is needed only for "wcos_upper". vals is in numpy triu_indices(k, 1) order."""
-    fname = "ncd_nc_pairs"
+def _pair_args(h, y, which, w, centre, p, k, fname):
+    """(keep, C name, the C arguments up to p, k) shared by pairs and pair_grid."""
     if isinstance(which, str):
         try:
             which = Pair[which.upper()]
@@ -167,18 +187,41 @@ def pairs(h, y, which, w=None, centre="sample", p=None, k=None):
             or int(which) not in set(Pair):
         raise _lib.invalid("unknown pair statistic %r" % (which,), fname)
     which = Pair(int(which))
-    keep, hp, ldh, n, d, yp, _ = _features(h, y, 2, fname)
+    keep, hp, ldh, n, d, yp, name = features(h, y, fname)
     wa, wp, ldw = (None, None, 0) if w is None else _rows(w, "w", None, d, fname)
     k = _k_from(wa, k, keep[1], fname)
     if p is None:
         p = {Pair.LOG: -1.0, Pair.RIESZ: float(d) - 2.0}.get(which, 1.0)
+    args = (n, d, k, hp, ldh, yp, wp, ldw, centre_value(centre, fname), int(which), float(p))
+    return (keep, wa), name, args, k
+
+
+def pairs(h, y, which, w=None, centre="sample", p=None, k=None):
+    """PairStats(mean, var, vals, cov) of one pair statistic (ncd_nc_pairs; a
+    Pair or its name, e.g. "cdnv", "log", "riesz"). p: the CDNV distance
+    exponent (default 1), the log factor e (default -1: log(1/delta)) or the
+    Riesz exponent s (default d - 2, rhubarbwu's); ignored otherwise. w (k x d)
+    is needed only for "wcos_upper". vals is in numpy triu_indices(k, 1) order."""
+    keep, name, args, k = _pair_args(h, y, which, w, centre, p, k, "ncd_nc_pairs")
     mean, var = ctypes.c_double(), ctypes.c_double()
     vals = np.empty(k * (k - 1) // 2)
-    _capi.call(fname, n, d, k, hp, ldh, yp, wp, ldw, centre_value(centre, fname),
-               int(which), float(p), byref(mean), byref(var), vals.ctypes.data)
+    _capi.call(name, *args, byref(mean), byref(var), vals.ctypes.data)
     m, v = mean.value, var.value
     cov = math.sqrt(v) / m if m != 0 and not math.isnan(v) else float("nan")
     return PairStats(m, v, vals, cov)
+
+
+def pair_grid(h, y, which, w=None, centre="sample", p=None, k=None):
+    """The full k x k grid of a pair statistic (ncd_nc_pair_grid; arguments as
+    pairs()): rhubarbwu's kernel grids and class_dist_norm_vars. Its strict
+    upper triangle read row by row is pairs().vals; the lower triangle mirrors
+    it (negated for "lognorm_diff"; cos(w_c, mbar_c') for "wcos_upper"); the
+    diagonal is the formula at c' = c (e.g. +inf for CDNV with p > 0, 0 for
+    DIST; see include/ncdyn.h)."""
+    keep, name, args, k = _pair_args(h, y, which, w, centre, p, k, "ncd_nc_pair_grid")
+    grid = np.empty((k, k))
+    _capi.call(name, *args, grid.ctypes.data, max(k, 1))
+    return grid
 
 
 def class_vectors(h, y, w=None, centre="sample", k=None):
@@ -187,14 +230,14 @@ def class_vectors(h, y, w=None, centre="sample", k=None):
     similarities(cos=True), distance_norms(norm=True), interference_grid.
     dots, cosines and dual_dist need w (k x d) and are None without it."""
     fname = "ncd_nc_class_vectors"
-    keep, hp, ldh, n, d, yp, _ = _features(h, y, 2, fname)
+    keep, hp, ldh, n, d, yp, name = features(h, y, fname)
     wa, wp, ldw = (None, None, 0) if w is None else _rows(w, "w", None, d, fname)
     k = _k_from(wa, k, keep[1], fname)
     norms, gram = np.empty(k), np.empty((k, k))
     dots, cos, dual = (np.empty(k), np.empty(k), np.empty(k)) if wa is not None else \
         (None, None, None)
     addr = (lambda a: None if a is None else a.ctypes.data)
-    _capi.call(fname, n, d, k, hp, ldh, yp, wp, ldw, centre_value(centre, fname),
+    _capi.call(name, n, d, k, hp, ldh, yp, wp, ldw, centre_value(centre, fname),
                norms.ctypes.data, addr(dots), addr(cos), addr(dual), gram.ctypes.data, k)
     return ClassVectors(norms, dots, cos, dual, gram)
 
@@ -205,13 +248,13 @@ def agreement(h, y, m, w, b=None):
     (k x d), e.g. training means for held-out h (ncd_nc_agreement; rhubarbwu
     clf_ncc_agreement). Classes may be missing from y (their a_c is 0)."""
     fname = "ncd_nc_agreement"
-    keep, hp, ldh, n, d, yp, _ = _features(h, y, 2, fname)
+    keep, hp, ldh, n, d, yp, name = features(h, y, fname)
     ma, mp, ldm = _rows(m, "m", None, d, fname)
     k = ma.shape[0]
     wa, wp, ldw = _rows(w, "w", k, d, fname)
     ba, bp = _arrays.vector(b, "b", k) if b is not None else (None, None)
     wt, ca, per = ctypes.c_double(), ctypes.c_double(), np.empty(k)
-    _capi.call(fname, n, d, k, hp, ldh, yp, mp, ldm, wp, ldw, bp, byref(wt), byref(ca),
+    _capi.call(name, n, d, k, hp, ldh, yp, mp, ldm, wp, ldw, bp, byref(wt), byref(ca),
                per.ctypes.data)
     return Agreement(wt.value, ca.value, per)
 
@@ -219,12 +262,16 @@ def agreement(h, y, m, w, b=None):
 def ood_orthodev(h, y, h_ood, centre="sample", k=None):
     """NC5 orthogonality deviation (1/k) sum_c |cos(mu_c - c0, g - c0)|, g the
     mean of the out-of-distribution rows h_ood (ncd_nc_ood_orthodev; rhubarbwu's
-    README call is centre="none")."""
+    README call is centre="none"). float32 h and h_ood (both) go to the _f32 twin."""
     fname = "ncd_nc_ood_orthodev"
-    keep, hp, ldh, n, d, yp, k = _features(h, y, k, fname)
-    oa, op, ldo = _rows(h_ood, "h_ood", None, d, fname)
+    keep, hp, ldh, n, d, yp, name = features(h, y, fname, f32=all_f32(h, h_ood))
+    k = _arrays.n_classes(keep[1], k)
+    f32 = name.startswith(fname + "_f32")
+    oa, op, ldo, _ = _arrays.matrix(h_ood, "h_ood", dtype=_arrays.F32 if f32 else _arrays.F64)
+    if oa.shape[1] != d:
+        raise _lib.invalid("h_ood must be n_ood x %d, got %s" % (d, oa.shape), fname)
     out = ctypes.c_double()
-    _capi.call(fname, n, d, k, hp, ldh, yp, oa.shape[0], op, ldo,
+    _capi.call(name, n, d, k, hp, ldh, yp, oa.shape[0], op, ldo,
                centre_value(centre, fname), byref(out))
     return out.value
 
@@ -234,21 +281,21 @@ def principal_decomp(h, centre=False):
     (ncd_principal_decomp; P-12): p = the min(n, d) sign-fixed right singular
     vectors of H (or H - 1 hbar^T with centre=True) as rows; nc-toolbox's
     (P, P_res) for m components are p[:m], p[m:]. mean is None uncentred."""
-    ha, hp, ldh, _ = _arrays.matrix(h, "h")
+    ha, hp, ldh, name = matrix_f32(h, "ncd_principal_decomp")
     n, d = ha.shape
     r = min(n, d)
     pm, s = np.empty((r, d)), np.empty(r)
     mean = np.empty(d) if centre else None
-    _capi.call("ncd_principal_decomp", n, d, hp, ldh, 1 if centre else 0, pm.ctypes.data,
+    _capi.call(name, n, d, hp, ldh, 1 if centre else 0, pm.ctypes.data,
                max(d, 1), s.ctypes.data, None if mean is None else mean.ctypes.data)
     return PrincipalDecomp(pm, s, mean)
 
 
 def nrc1_profile(h):
     """NRC1(j) for j = 1..d (ncd_nrc1_profile; nc-toolbox nrc1_collapse_all)."""
-    ha, hp, ldh, _ = _arrays.matrix(h, "h")
+    ha, hp, ldh, name = matrix_f32(h, "ncd_nrc1_profile")
     out = np.empty(ha.shape[1])
-    _capi.call("ncd_nrc1_profile", ha.shape[0], ha.shape[1], hp, ldh, out.ctypes.data)
+    _capi.call(name, ha.shape[0], ha.shape[1], hp, ldh, out.ctypes.data)
     return out
 
 
@@ -261,7 +308,7 @@ def nrc_metrics(h, t=None, wr=None, m=None, gamma=(0.0, 1.0), nctb=False,
     or one number (evaluated there). nctb=True: nc-toolbox's literal
     nrc3_structure; pca_centred=True: V of NRC1 from the centred H."""
     fname = "ncd_nrc_metrics"
-    ha, hp, ldh, _ = _arrays.matrix(h, "h")
+    ha, hp, ldh, name = matrix_f32(h, fname)
     n, d = ha.shape
     ta, tp, ldt = (None, None, 0)
     if t is not None:
@@ -282,6 +329,6 @@ def nrc_metrics(h, t=None, wr=None, m=None, gamma=(0.0, 1.0), nctb=False,
     lo, hi = (gamma, gamma) if np.ndim(gamma) == 0 else tuple(gamma)
     flags = (NRC_NCTB if nctb else 0) | (NRC_PCA_CENTRED if pca_centred else 0)
     out = np.empty(4)
-    _capi.call(fname, n, d, hp, ldh, m, tp, ldt, wp, ldw, float(lo), float(hi), flags,
+    _capi.call(name, n, d, hp, ldh, m, tp, ldt, wp, ldw, float(lo), float(hi), flags,
                out.ctypes.data)
     return NRCMetrics(*out.tolist())

@@ -87,15 +87,16 @@ int ncd_ufm_train(void *u, size_t steps, double *w, size_t ldw, double *h, size_
 """
 
 
-def build(tmpdir):
-    """Path of the compiled probe library, or None when no C compiler exists."""
+def build(tmpdir, source=None):
+    """Path of the compiled probe library (PROBE_C, or the C text `source`), or
+    None when no C compiler exists."""
     cc = shutil.which(os.environ.get("CC", "cc")) or shutil.which("gcc")
     if not cc:
         return None
     src = os.path.join(str(tmpdir), "probe.c")
     so = os.path.join(str(tmpdir), "libprobe.so")
     with open(src, "w") as f:
-        f.write(PROBE_C)
+        f.write(PROBE_C if source is None else source)
     subprocess.run([cc, "-shared", "-fPIC", "-O0", "-o", so, src], check=True)
     return so
 

@@ -53,34 +53,39 @@ def ref_nc1(h, y, k, centre):
     return np.trace(sw @ np.linalg.pinv(sb, rcond=max(k, d) * EPS)) / k
 
 
+def ref_grid(h, y, k, which, p, centre, w=None):
+    """P-4 to P-6 on every (c, c'): the k x k grid, the diagonal the formula
+    at c' = c (the grid of ncd_nc_pair_grid; its strict upper triangle in
+    numpy triu order is the pair values)."""
+    n_c, mu, q = class_stats(h, y, k)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if which in ("cdnv", "cdnv_unbiased"):
+            v = q / (n_c - (which == "cdnv_unbiased"))
+            dist2 = ((mu[:, None, :] - mu[None, :, :]) ** 2).sum(-1)
+            return (v[:, None] + v[None, :]) / (2 * dist2 ** p)
+        mbar = mu - centre_of(h, y, k, centre)
+        nrm = np.linalg.norm(mbar, axis=1)
+        u = mbar / nrm[:, None]
+        delta = np.linalg.norm(u[:, None, :] - u[None, :, :], axis=-1)
+        if which == "dist":
+            return delta
+        if which == "log":
+            return p * np.log(delta)
+        if which == "riesz":
+            return (1.0 if p >= 0 else -1.0) * delta ** (-p)
+        if which == "lognorm_diff":
+            ln = np.log(nrm)
+            return ln[:, None] - ln[None, :]
+        if which == "cos_shifted":
+            return u @ u.T + 1.0 / (k - 1)
+        if which == "wcos_upper":
+            return (w / np.linalg.norm(w, axis=1)[:, None]) @ u.T
+    raise AssertionError(which)
+
+
 def ref_pairs(h, y, k, which, p, centre, w=None):
     """P-4 to P-6: the pair values in numpy triu order."""
-    n_c, mu, q = class_stats(h, y, k)
-    iu = np.triu_indices(k, 1)
-    if which in ("cdnv", "cdnv_unbiased"):
-        v = q / (n_c - (which == "cdnv_unbiased"))
-        dist2 = ((mu[:, None, :] - mu[None, :, :]) ** 2).sum(-1)
-        dist2[np.diag_indices(k)] = 1.0  # the diagonal is not a pair
-        return ((v[:, None] + v[None, :]) / (2 * dist2 ** p))[iu]
-    mbar = mu - centre_of(h, y, k, centre)
-    nrm = np.linalg.norm(mbar, axis=1)
-    u = mbar / nrm[:, None]
-    delta = np.linalg.norm(u[:, None, :] - u[None, :, :], axis=-1)[iu]
-    if which == "dist":
-        return delta
-    if which == "log":
-        return p * np.log(delta)
-    if which == "riesz":
-        return (1.0 if p >= 0 else -1.0) * delta ** (-p)
-    if which == "lognorm_diff":
-        ln = np.log(nrm)
-        return (ln[:, None] - ln[None, :])[iu]
-    if which == "cos_shifted":
-        return (u @ u.T)[iu] + 1.0 / (k - 1)
-    if which == "wcos_upper":
-        wh = w / np.linalg.norm(w, axis=1)[:, None]
-        return (wh @ u.T)[iu]
-    raise AssertionError(which)
+    return ref_grid(h, y, k, which, p, centre, w)[np.triu_indices(k, 1)]
 
 
 def ref_agreement(h, y, m, w, b, k):
@@ -372,7 +377,7 @@ def test_int64_labels_and_float32_features():
     need("ncd_nc_pairs", "ncd_nc_class_vectors", "ncd_nc_metrics_select")
     y64 = Y.astype(np.int64)
     assert np.array_equal(ncdyn.pairs(H, y64, "cdnv").vals, ncdyn.pairs(H, Y, "cdnv").vals)
-    h32 = H.astype(np.float32)  # converted once to float64: equals the float64 call on it
+    h32 = H.astype(np.float32)  # the _f32 twin: equals the float64 call on its values
     a = ncdyn.class_vectors(h32, y64, W).cosines
     b = ncdyn.class_vectors(h32.astype(np.float64), Y, W).cosines
     assert np.array_equal(a, b)

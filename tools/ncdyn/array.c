@@ -229,6 +229,31 @@ int arr_read_f64(arr_file *a, uint64_t row0, size_t nrows, double *out, char *er
   return read_rows(a, row0, nrows, out, NULL, err);
 }
 
+int arr_read_f32(arr_file *a, uint64_t row0, size_t nrows, float *out, char *err) {
+  if (a->dtype != ARR_F32)
+    return arr_fail(err, a, "dtype %s where float32 data is needed", arr_dtype_name(a->dtype));
+  size_t cols = (size_t)a->cols;
+  if (nrows == 0 || cols == 0) return read_rows(a, row0, nrows, NULL, NULL, err);
+  /* through a double staging area of about ARR_SCRATCH bytes (at least one row):
+   * float -> double -> float is exact */
+  size_t step = ARR_SCRATCH / sizeof(double) / cols;
+  if (step == 0) step = 1;
+  if (step > nrows) step = nrows;
+  double *tmp = malloc(step * cols * sizeof *tmp);
+  if (!tmp) return arr_fail(err, a, "out of memory for a row of %zu values", cols);
+  for (size_t r = 0; r < nrows;) {
+    size_t m = nrows - r < step ? nrows - r : step;
+    if (read_rows(a, row0 + r, m, tmp, NULL, err) != 0) {
+      free(tmp);
+      return -1;
+    }
+    for (size_t i = 0; i < m * cols; i++) out[r * cols + i] = (float)tmp[i];
+    r += m;
+  }
+  free(tmp);
+  return 0;
+}
+
 int arr_read_i32(arr_file *a, uint64_t row0, size_t nrows, int32_t *out, char *err) {
   if (arr_is_float(a))
     return arr_fail(err, a, "dtype %s where integer labels are needed (int32 or int64)",

@@ -70,15 +70,20 @@ typedef struct cli_metrics_req {
   int pairs[CLI_PAIR_KINDS];
   int have_p;
   double p;
+  int grid; /* --grid: the pair statistic of the k x k grid, -1 without */
 } cli_metrics_req;
 
 /* Parses "--pairs cdnv,log,..." into req->pairs; EXIT_USAGE on an unknown name. */
 int cli_pairs_parse(const char *cmd, const char *list, cli_metrics_req *req);
+/* Parses "--grid KIND" (one pair statistic name) into req->grid. */
+int cli_grid_parse(const char *cmd, const char *kind, cli_metrics_req *req);
 /* The name of pair statistic i (enum ncd_pair order). */
 const char *cli_pair_name(int i);
 
-/* Reads the n x d features and n labels whole and prints the selected metrics
- * (ncd_nc_metrics_select) and the pair statistics (ncd_nc_pairs). */
+/* Reads the n x d features (float32 files as float32) and n labels whole and
+ * prints the selected metrics (ncd_nc_metrics_select), the pair statistics
+ * (ncd_nc_pairs) and the pair grid (ncd_nc_pair_grid), through the _f32 twins
+ * for float32 features. */
 struct arr_file;
 int cli_metrics_in_memory(const char *cmd, struct arr_file *H, struct arr_file *Y, size_t n,
                           size_t d, size_t k, const double *w, const double *b,

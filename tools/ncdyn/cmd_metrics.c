@@ -7,8 +7,9 @@
  * ROWS x d doubles and ROWS labels, plus the accumulator state (O(k d + d^2),
  * and k d^2 for NUMRANK_H when that fits in 256 MiB), independent of n.
  * --centre sets the centre of the class means (ncd_nc_acc_set_options, P-1 of
- * spec/metrics-peers.md); --select and --pairs take the in-memory route of
- * cmd_metrics_mem.c (ncd_nc_metrics_select, ncd_nc_pairs).
+ * spec/metrics-peers.md); --select, --pairs and --grid take the in-memory
+ * route of cmd_metrics_mem.c (ncd_nc_metrics_select, ncd_nc_pairs,
+ * ncd_nc_pair_grid; their _f32 twins on float32 files).
  */
 #include <inttypes.h>
 #include <math.h>
@@ -22,7 +23,8 @@
 static const char *const HELP =
     "usage: ncdyn metrics --features H --labels Y [--weights W] [--bias B]\n"
     "                     [--classes K] [--batch ROWS] [--centre C] [--json]\n"
-    "                     [--select NAME[,NAME...]] [--pairs KIND[,KIND...] [--p P]]\n"
+    "                     [--select NAME[,NAME...]] [--pairs KIND[,KIND...]]\n"
+    "                     [--grid KIND] [--p P]\n"
     "\n"
     "Neural-collapse metrics (NC1..NC4, accuracy, SNR, ...) of a feature dump,\n"
     "streamed in batches of rows (two passes over the file).\n"
@@ -36,11 +38,15 @@ static const char *const HELP =
     "  --centre C       centre of the class means: sample (default), class (mean of\n"
     "                   the class means, rhubarbwu), none (raw means, MONAI)\n"
     "  --select LIST    compute only these metrics (names as printed, e.g. nc1,erank);\n"
-    "                   reads the features into memory (ncd_nc_metrics_select)\n"
+    "                   reads the features into memory (float32 files stay float32;\n"
+    "                   ncd_nc_metrics_select)\n"
     "  --pairs LIST     pair statistics over the k(k-1)/2 class pairs: cdnv,\n"
     "                   cdnv_unbiased, dist, log, riesz, lognorm_diff, cos_shifted,\n"
     "                   wcos_upper (needs --weights); mean, var, cov = sqrt(var)/mean,\n"
     "                   and the values in JSON (in memory, ncd_nc_pairs)\n"
+    "  --grid KIND      the k x k grid of one pair statistic (rows of the grid; JSON\n"
+    "                   null where not finite, e.g. the cdnv diagonal; in memory,\n"
+    "                   ncd_nc_pair_grid)\n"
     "  --p P            exponent of the pair statistics (default: 1 for cdnv, -1 for\n"
     "                   log, d - 2 for riesz)\n"
     "  --json           one JSON object: n, d, k and every metric (null if undefined)\n";
@@ -169,8 +175,11 @@ static int run(const char *cmd, state *s, const char *fs, const char *ls, const 
     if (!s->count[c])
       return cli_error(EXIT_INPUT, cmd, "%s: class %zu has no samples (every class in [0, %zu) "
                        "needs one)", s->Y.name, c, k);
-  if (in_memory)
+  if (in_memory) {
+    free(s->h); /* the batch buffer is not used there: only the whole array */
+    s->h = NULL;
     return cli_metrics_in_memory(cmd, &s->H, &s->Y, n, d, k, s->w, s->b, req, json);
+  }
   unsigned flags = NCD_ACC_SCATTER;
   if ((double)k * (double)d * (double)d * 8.0 <= 256.0 * 1024 * 1024) flags |= NCD_ACC_CLASS_SCATTER;
   int st = ncd_nc_acc_create(d, k, flags, &s->acc);
@@ -212,13 +221,14 @@ static int run(const char *cmd, state *s, const char *fs, const char *ls, const 
 int cmd_metrics(int argc, char **argv) {
   const char *cmd = "metrics";
   const char *fs = NULL, *ls = NULL, *ws = NULL, *bs = NULL, *ks = NULL, *batch_s = NULL;
-  const char *cs = NULL, *sel = NULL, *ps = NULL, *pv = NULL;
+  const char *cs = NULL, *sel = NULL, *ps = NULL, *pv = NULL, *gs = NULL;
   int json = 0;
   const cli_opt opts[] = {{"features", &fs, NULL}, {"labels", &ls, NULL},
                           {"weights", &ws, NULL},  {"bias", &bs, NULL},
                           {"classes", &ks, NULL},  {"batch", &batch_s, NULL},
                           {"centre", &cs, NULL},   {"select", &sel, NULL},
                           {"pairs", &ps, NULL},    {"p", &pv, NULL},
+                          {"grid", &gs, NULL},
                           {"json", NULL, &json},   {NULL, NULL, NULL}};
   int rc = cli_parse(argc, argv, opts, cmd);
   if (rc < 0) {
@@ -230,6 +240,7 @@ int cmd_metrics(int argc, char **argv) {
   cli_metrics_req req;
   memset(&req, 0, sizeof req);
   req.centre = -1;
+  req.grid = -1;
   req.select = NCD_METRIC_COUNT >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << NCD_METRIC_COUNT) - 1;
   if (cs) {
     static const char *const centres[3] = {"sample", "class", "none"};
@@ -240,16 +251,19 @@ int cmd_metrics(int argc, char **argv) {
   }
   if (sel && (rc = cli_metric_select(cmd, sel, &req.select))) return rc;
   if (ps && (rc = cli_pairs_parse(cmd, ps, &req))) return rc;
-  if (pv && !ps) return cli_error(EXIT_USAGE, cmd, "--p needs --pairs");
+  if (gs && (rc = cli_grid_parse(cmd, gs, &req))) return rc;
+  if (pv && !ps && !gs) return cli_error(EXIT_USAGE, cmd, "--p needs --pairs or --grid");
   if (pv && cli_double(cmd, "p", pv, &req.p)) return EXIT_USAGE;
   req.have_p = pv != NULL;
   for (int j = 0; j < req.npairs; j++)
     if (req.pairs[j] == NCD_PAIR_WCOS_UPPER && !ws)
       return cli_error(EXIT_USAGE, cmd, "--pairs wcos_upper needs --weights");
+  if (req.grid == NCD_PAIR_WCOS_UPPER && !ws)
+    return cli_error(EXIT_USAGE, cmd, "--grid wcos_upper needs --weights");
 #if NCDYN_HAVE_NC_ACC
   state s;
   memset(&s, 0, sizeof s);
-  rc = run(cmd, &s, fs, ls, ws, bs, ks, batch_s, json, &req, sel || ps);
+  rc = run(cmd, &s, fs, ls, ws, bs, ks, batch_s, json, &req, sel || ps || gs);
   release(&s);
   return rc;
 #else

@@ -217,3 +217,14 @@ int cli_pairs_parse(const char *cmd, const char *list, cli_metrics_req *req) {
   req->npairs = 0;
   return cli_name_list(cmd, "pairs", list, pair_name, CLI_PAIR_KINDS, add_pair, req);
 }
+
+static int set_grid(int i, void *ctx) {
+  ((cli_metrics_req *)ctx)->grid = i;
+  return 0;
+}
+
+int cli_grid_parse(const char *cmd, const char *kind, cli_metrics_req *req) {
+  if (strchr(kind, ','))
+    return cli_error(EXIT_USAGE, cmd, "--grid: one pair statistic, got '%s'", kind);
+  return cli_name_list(cmd, "grid", kind, pair_name, CLI_PAIR_KINDS, set_grid, req);
+}
