@@ -61,8 +61,9 @@ static void check_json(const char *json, const data *D, const double *ref) {
       "nc1", "nc2_equinorm_h", "nc2_equinorm_w", "nc2_equiangle_h", "nc2_maxangle_h",
       "nc2_etf_h", "nc2_etf_w", "nc3", "nc3_duality", "nc4", "accuracy", "nc1_trace_ratio",
       "nc1_cdnv", "nc1_pinv_rank", "cosmargin_mean", "cosmargin_min", "numrank_h", "snr_min",
-      "snr_max"};
-  for (size_t i = 0; i < NCD_METRIC_COUNT && i < 19; i++) {
+      "snr_max", "nc1_weak", "unc3_var", "gnc2_dist_var", "gnc2_log_mean", "gnc2_log_var",
+      "centroid_cos", "nc4_classavg", "silhouette_cos", "erank"};
+  for (size_t i = 0; i < NCD_METRIC_COUNT && i < sizeof names / sizeof *names; i++) {
     json_t *v = json_object_get(o, names[i]);
     ck_assert_msg(v != NULL, "key %s missing", names[i]);
     if (isnan(ref[i])) {

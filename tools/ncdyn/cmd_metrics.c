@@ -180,7 +180,8 @@ static int run(const char *cmd, state *s, const char *fs, const char *ls, const 
     s->h = NULL;
     return cli_metrics_in_memory(cmd, &s->H, &s->Y, n, d, k, s->w, s->b, req, json);
   }
-  unsigned flags = NCD_ACC_SCATTER;
+  /* the peer metrics NCD_SILHOUETTE_COS and NCD_NC4_CLASSAVG stream too (O(k d) state) */
+  unsigned flags = NCD_ACC_SCATTER | NCD_ACC_SILHOUETTE | NCD_ACC_NC4_CLASS;
   if ((double)k * (double)d * (double)d * 8.0 <= 256.0 * 1024 * 1024) flags |= NCD_ACC_CLASS_SCATTER;
   int st = ncd_nc_acc_create(d, k, flags, &s->acc);
   if (st) return cli_status(cmd, "creating the accumulator", st);
