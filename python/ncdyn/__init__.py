@@ -11,6 +11,7 @@ tensors go in zero-copy when their rows are contiguous. See docs/python.md.
     m = ncdyn.nc_metrics(h, y, w, b)          # {"nc1": ..., "nc2_equinorm_h": ...}
     rho, i = ncdyn.ghost_radius_bound(a)      # a = n x k logit JVP
     acc = ncdyn.Accumulator(d, k, ncdyn.ACC_SCATTER)
+    cka = ncdyn.CkaAccumulator(d1, d2).update(x, z)   # streaming linear CKA
 """
 from ._lib import (Error, FormatError, InvalidArgument, IOFailure, LibraryNotFound,
                    MissingFunction, NoConvergence, NoMemory, NonFinite, NotSupported,
@@ -19,11 +20,12 @@ from .cpath import MSEDecomposition, cpath_omega, ls_classifier, mse_decompose
 from .ghost import ghost_radius_bound, ghost_radius_exact, ghost_step_scale
 from .initializers import HADAMARD_KINDS, hadamard, hadamard_supported, simplex_etf, stiefel
 from .losses import ce_loss, log_softmax, mse_loss, softmax
-from .metrics import (ACC_CLASS_SCATTER, ACC_SCATTER, METRICS, Accumulator, erank,
-                      linear_cka, nc_metrics, silhouette_cos)
+from .metrics import (ACC_CLASS_SCATTER, ACC_NC4_CLASS, ACC_SCATTER, ACC_SILHOUETTE, METRICS,
+                      Accumulator, erank, linear_cka, nc_metrics, silhouette_cos)
 from .peers import (NRC_NCTB, NRC_PCA_CENTRED, Agreement, Centre, ClassVectors, Metric,
                     NRCMetrics, Pair, PairStats, PrincipalDecomp, agreement, class_vectors,
                     nrc1_profile, nrc_metrics, ood_orthodev, pairs, principal_decomp)
+from .streaming import NRC_ACC_TARGETS, CkaAccumulator, NrcAccumulator
 from .ufm import LOSSES, STEP_POLICIES, UFM, UFM_PARAMS, UFM_STATS
 
 #: the package's version (the C library's is ncdyn.version())
@@ -46,4 +48,5 @@ __all__ = [
     "Agreement", "PrincipalDecomp", "NRCMetrics", "pairs", "class_vectors", "agreement",
     "ood_orthodev", "principal_decomp", "nrc1_profile", "nrc_metrics",
     "UFM", "UFM_PARAMS", "UFM_STATS", "LOSSES", "STEP_POLICIES",
+    "ACC_SILHOUETTE", "ACC_NC4_CLASS", "CkaAccumulator", "NrcAccumulator", "NRC_ACC_TARGETS",
 ]
