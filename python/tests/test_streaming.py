@@ -15,7 +15,6 @@ float32 batches are proven zero-copy with a probe library that records the
 addresses it receives; a rejected call leaves save() bytes unchanged.
 """
 import copy
-import ctypes
 import math
 import os
 import pickle
