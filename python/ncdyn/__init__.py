@@ -20,13 +20,15 @@ from .cpath import MSEDecomposition, cpath_omega, ls_classifier, mse_decompose
 from .ghost import ghost_radius_bound, ghost_radius_exact, ghost_step_scale
 from .initializers import HADAMARD_KINDS, hadamard, hadamard_supported, simplex_etf, stiefel
 from .losses import ce_loss, log_softmax, mse_loss, softmax
-from .metrics import (ACC_CLASS_SCATTER, ACC_NC4_CLASS, ACC_SCATTER, ACC_SILHOUETTE, METRICS,
-                      Accumulator, erank, linear_cka, nc_metrics, silhouette_cos)
+from .metrics import (ACC_CLASS_SCATTER, ACC_SCATTER, METRICS, Accumulator, erank,
+                      linear_cka, nc_metrics, silhouette_cos)
 from .peers import (NRC_NCTB, NRC_PCA_CENTRED, Agreement, Centre, ClassVectors, Metric,
                     NRCMetrics, Pair, PairStats, PrincipalDecomp, agreement, class_vectors,
                     nrc1_profile, nrc_metrics, ood_orthodev, pairs, principal_decomp)
-from .streaming import NRC_ACC_TARGETS, CkaAccumulator, NrcAccumulator
 from .ufm import LOSSES, STEP_POLICIES, UFM, UFM_PARAMS, UFM_STATS
+# streaming peer metrics (python/ncdyn/streaming.py, docs/python.md)
+from .metrics import ACC_NC4_CLASS, ACC_SILHOUETTE  # noqa: E402,I001
+from .streaming import NRC_ACC_TARGETS, CkaAccumulator, NrcAccumulator  # noqa: E402,I001
 
 #: the package's version (the C library's is ncdyn.version())
 __version__ = "0.1.0"
