@@ -11,6 +11,7 @@ tensors go in zero-copy when their rows are contiguous. See docs/python.md.
     m = ncdyn.nc_metrics(h, y, w, b)          # {"nc1": ..., "nc2_equinorm_h": ...}
     rho, i = ncdyn.ghost_radius_bound(a)      # a = n x k logit JVP
     acc = ncdyn.Accumulator(d, k, ncdyn.ACC_SCATTER)
+    cka = ncdyn.CkaAccumulator(d1, d2).update(x, z)   # streaming linear CKA
 """
 from ._lib import (Error, FormatError, InvalidArgument, IOFailure, LibraryNotFound,
                    MissingFunction, NoConvergence, NoMemory, NonFinite, NotSupported,
@@ -26,6 +27,9 @@ from .peers import (NRC_NCTB, NRC_PCA_CENTRED, Agreement, Centre, ClassVectors, 
                     nrc1_profile, nrc_metrics, ood_orthodev, pair_grid, pairs,
                     principal_decomp)
 from .ufm import LOSSES, STEP_POLICIES, UFM, UFM_PARAMS, UFM_STATS
+# streaming peer metrics (python/ncdyn/streaming.py, docs/python.md)
+from .metrics import ACC_NC4_CLASS, ACC_SILHOUETTE  # noqa: E402,I001
+from .streaming import NRC_ACC_TARGETS, CkaAccumulator, NrcAccumulator  # noqa: E402,I001
 
 #: the package's version (the C library's is ncdyn.version())
 __version__ = "0.1.0"
@@ -48,4 +52,5 @@ __all__ = [
     "agreement",
     "ood_orthodev", "principal_decomp", "nrc1_profile", "nrc_metrics",
     "UFM", "UFM_PARAMS", "UFM_STATS", "LOSSES", "STEP_POLICIES",
+    "ACC_SILHOUETTE", "ACC_NC4_CLASS", "CkaAccumulator", "NrcAccumulator", "NRC_ACC_TARGETS",
 ]

@@ -74,6 +74,29 @@ SIGS = {
     # additions beyond the contract, used where the library has them
     "ncd_ghost_step_scale": (c_int, [D, D, D, D, c_int, PD]),
     "ncd_ufm_jvp": (c_int, [P, P, Z, P, Z, P, Z, P, Z, P, P, Z]),
+    # streaming peer metrics: accumulator calls (acc-ext) and the CKA/NRC
+    # objects (stream-objs); python/ncdyn/metrics.py, streaming.py
+    "ncd_nc_acc_pairs": (c_int, [P, c_int, c_int, D, PD, PD, P]),
+    "ncd_nc_acc_class_vectors": (c_int, [P, c_int, P, P, P, P, P, Z]),
+    "ncd_nc_acc_erank": (c_int, [P, PD, P]),
+    "ncd_nc_acc_ood_orthodev": (c_int, [P, P, P, c_int, PD]),
+    "ncd_cka_acc_create": (c_int, [Z, Z, POINTER(P)]),
+    "ncd_cka_acc_free": (None, [P]),
+    "ncd_cka_acc_update": (c_int, [P, Z, P, Z, P, Z]),
+    "ncd_cka_acc_update_f32": (c_int, [P, Z, P, Z, P, Z]),
+    "ncd_cka_acc_merge": (c_int, [P, P]),
+    "ncd_cka_acc_value": (c_int, [P, PD]),
+    "ncd_cka_acc_save": (c_int, [P, P, Z, PZ]),
+    "ncd_cka_acc_load": (c_int, [P, Z, POINTER(P)]),
+    "ncd_nrc_acc_create": (c_int, [Z, Z, c_uint, POINTER(P)]),
+    "ncd_nrc_acc_free": (None, [P]),
+    "ncd_nrc_acc_update": (c_int, [P, Z, P, Z, P, Z]),
+    "ncd_nrc_acc_update_f32": (c_int, [P, Z, P, Z, P, Z]),
+    "ncd_nrc_acc_merge": (c_int, [P, P]),
+    "ncd_nrc_acc_metrics": (c_int, [P, P, Z, D, D, c_uint, P]),
+    "ncd_nrc_acc_profile": (c_int, [P, P]),
+    "ncd_nrc_acc_save": (c_int, [P, P, Z, PZ]),
+    "ncd_nrc_acc_load": (c_int, [P, Z, POINTER(P)]),
 }
 # twins with the same argument list (float32 data / int64 labels)
 for _name in ("ncd_softmax", "ncd_log_softmax", "ncd_ce_loss", "ncd_mse_loss",

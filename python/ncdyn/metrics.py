@@ -3,14 +3,16 @@ spec/metrics.md): ncd_nc_metrics on all data at once, and the streaming,
 mergeable, serializable accumulator ncd_nc_acc as the class Accumulator.
 """
 import ctypes
-from ctypes import byref, c_size_t, c_void_p
+import math
+from ctypes import byref, c_void_p
 
 import numpy as np
 
 from . import _arrays, _capi, _lib
+from .streaming import loaded_handle, saved_bytes
 
-__all__ = ["METRICS", "ACC_SCATTER", "ACC_CLASS_SCATTER", "nc_metrics", "Accumulator",
-           "linear_cka", "silhouette_cos", "erank"]
+__all__ = ["METRICS", "ACC_SCATTER", "ACC_CLASS_SCATTER", "ACC_SILHOUETTE", "ACC_NC4_CLASS",
+           "nc_metrics", "Accumulator", "linear_cka", "silhouette_cos", "erank"]
 
 #: metric names in ncd_metric enum order (the C names lower-cased without NCD_)
 METRICS = (
@@ -26,6 +28,12 @@ METRICS = (
 ACC_SCATTER = 1
 #: accumulator flag: keep the k per-class scatters (NUMRANK_H)
 ACC_CLASS_SCATTER = 2
+#: accumulator flag: class sums of unit rows, so metrics() gives "silhouette_cos"
+#: after pass 2 (state saved as byte format v1.1)
+ACC_SILHOUETTE = 4
+#: accumulator flag: per-class pass-2 mismatches, so metrics() gives
+#: "nc4_classavg" (needs a classifier; state saved as byte format v1.1)
+ACC_NC4_CLASS = 8
 
 
 def _as_dict(out):
@@ -157,15 +165,19 @@ def _load_accumulator(data):
 class Accumulator(_capi.Handle):
     """Streaming, mergeable, serializable NC metrics (ncd_nc_acc).
 
-    Accumulator(d, k, flags=0): flags is 0 or ACC_SCATTER | ACC_CLASS_SCATTER.
+    Accumulator(d, k, flags=0): flags is 0 or ACC_SCATTER | ACC_CLASS_SCATTER,
+    optionally | ACC_SILHOUETTE | ACC_NC4_CLASS (opt-in peer metrics, saved
+    as byte format v1.1).
     Pass 1: update(h, y) batches (any labels, classes may be missing); merge()
     other states; begin_pass2(); pass 2: the same samples again (for NC4, the
     cosine margins, NC1 without ACC_SCATTER); metrics() -> dict. save() ->
     bytes and Accumulator.load(bytes) (also pickle, copy.deepcopy) move states
     between processes and machines. A rejected call leaves the state as it was.
+    pairs(), class_vectors(), erank(), ood_orthodev(): the peer calls of
+    peers.py from the state (ncd_nc_acc_pairs, ...), equal to them on all data.
     """
 
-    __slots__ = ("_d", "_k")
+    __slots__ = ("_d", "_k", "_flags", "_has_w")
     _free_name = "ncd_nc_acc_free"
 
     def __init__(self, d, k, flags=0):
@@ -175,11 +187,11 @@ class Accumulator(_capi.Handle):
                                "ncd_nc_acc_create")
         h = c_void_p()
         _capi.call("ncd_nc_acc_create", d, k, flags, byref(h))
-        self._adopt(h, d, k)
+        self._adopt(h, d, k, flags, False)
 
-    def _adopt(self, h, d, k):
+    def _adopt(self, h, d, k, flags, has_w):
         self._own(h)
-        self._d, self._k = d, k
+        self._d, self._k, self._flags, self._has_w = d, k, flags, has_w
 
     @property
     def d(self):
@@ -199,6 +211,7 @@ class Accumulator(_capi.Handle):
             raise _lib.invalid("w must be %d x %d" % (self._k, self._d),
                                "ncd_nc_acc_set_classifier")
         _capi.call("ncd_nc_acc_set_classifier", self._handle(), wp, ldw, bp)
+        self._has_w = True
         return self
 
     def set_options(self, centre=None, pinv_rtol=None):
@@ -244,29 +257,102 @@ class Accumulator(_capi.Handle):
 
     def save(self):
         """The portable byte format of spec/metrics.md section 4e."""
-        h = self._handle()
-        n = c_size_t()
-        st = _capi.fn("ncd_nc_acc_save")(h, None, 0, byref(n))
-        if n.value == 0:
-            _lib.check(st or _lib.EINVAL, "ncd_nc_acc_save")
-        buf = ctypes.create_string_buffer(n.value)
-        _capi.call("ncd_nc_acc_save", h, buf, n.value, byref(n))
-        return buf.raw[:n.value]
+        return saved_bytes("ncd_nc_acc_save", self._handle())
 
     @classmethod
     def load(cls, data):
         """An Accumulator from save() bytes (bytes, bytearray or memoryview);
         FormatError for anything malformed, truncated or corrupt."""
-        mv = memoryview(data).cast("B")
-        raw = mv.tobytes() if not isinstance(data, bytes) else data
-        h = c_void_p()
-        _capi.call("ncd_nc_acc_load", raw, len(raw), byref(h))
+        h, raw = loaded_handle("ncd_nc_acc_load", data)
         self = cls.__new__(cls)
-        # k and d are the little-endian u64 at header offsets 16 and 24 (section 4e)
+        # k and d are the little-endian u64 at header offsets 16 and 24 (section 4e);
+        # header flags (offset 8): 1, 2 the create flags, 4 classifier, 16
+        # silhouette (ACC_SILHOUETTE), 32 NC4 per class (ACC_NC4_CLASS; v1.1)
         k = int.from_bytes(raw[16:24], "little")
         d = int.from_bytes(raw[24:32], "little")
-        self._adopt(h, d, k)
+        f = int.from_bytes(raw[8:12], "little")
+        flags = (f & 3) | (ACC_SILHOUETTE if f & 16 else 0) | (ACC_NC4_CLASS if f & 32 else 0)
+        self._adopt(h, d, k, flags, bool(f & 4))
         return self
+
+    @property
+    def flags(self):
+        """The ncd_nc_acc_create flags of the state."""
+        return self._flags
+
+    def pairs(self, which, centre="sample", p=None):
+        """PairStats(mean, var, vals, cov) of peers.pairs on all data seen
+        (ncd_nc_acc_pairs, first-pass state, either pass): which and p as
+        there; "wcos_upper" uses the classifier set on the state."""
+        from .peers import Pair, PairStats, centre_value
+        fname = "ncd_nc_acc_pairs"
+        try:
+            if not isinstance(which, (str, int, np.integer)) or isinstance(which, bool):
+                raise TypeError
+            which = Pair[which.upper()] if isinstance(which, str) else Pair(int(which))
+        except (KeyError, ValueError, TypeError):
+            raise _lib.invalid("unknown pair statistic %r (known: %s)" % (
+                which, ", ".join(m.name.lower() for m in Pair)), fname) from None
+        c = centre_value(centre, fname)
+        if p is None:
+            p = {Pair.LOG: -1.0, Pair.RIESZ: float(self._d) - 2.0}.get(which, 1.0)
+        mean, var = ctypes.c_double(), ctypes.c_double()
+        vals = np.empty(self._k * (self._k - 1) // 2)
+        _capi.call(fname, self._handle(), c, int(which), float(p), byref(mean), byref(var),
+                   vals.ctypes.data)
+        m, v = mean.value, var.value
+        cov = math.sqrt(v) / m if m != 0 and not math.isnan(v) else float("nan")
+        return PairStats(m, v, vals, cov)
+
+    def class_vectors(self, centre="sample"):
+        """ClassVectors like peers.class_vectors on all data seen
+        (ncd_nc_acc_class_vectors); dots, cosines, dual_dist are None unless a
+        classifier was set on the state."""
+        from .peers import ClassVectors, centre_value
+        fname = "ncd_nc_acc_class_vectors"
+        c = centre_value(centre, fname)
+        k = self._k
+        norms, gram = np.empty(k), np.empty((k, k))
+        wv = [np.empty(k) for _ in range(3)] if self._has_w else [None] * 3
+        addr = [None if a is None else a.ctypes.data for a in wv]
+        _capi.call(fname, self._handle(), c, norms.ctypes.data, *addr, gram.ctypes.data, k)
+        return ClassVectors(norms, *wv, gram)
+
+    def erank(self):
+        """(global, per-class array) like metrics.erank on all data seen
+        (ncd_nc_acc_erank): the global value needs ACC_SCATTER, the per-class
+        one ACC_CLASS_SCATTER; the one whose flag the state lacks is None
+        (InvalidArgument when it has neither)."""
+        fname = "ncd_nc_acc_erank"
+        if not self._flags & (ACC_SCATTER | ACC_CLASS_SCATTER):
+            raise _lib.invalid("erank() needs ACC_SCATTER or ACC_CLASS_SCATTER", fname)
+        g = ctypes.c_double() if self._flags & ACC_SCATTER else None
+        per = np.empty(self._k) if self._flags & ACC_CLASS_SCATTER else None
+        _capi.call(fname, self._handle(), None if g is None else byref(g),
+                   None if per is None else per.ctypes.data)
+        return (None if g is None else g.value), per
+
+    def ood_orthodev(self, h_ood, centre="sample"):
+        """NC5 orthogonality deviation like peers.ood_orthodev on all data seen
+        (ncd_nc_acc_ood_orthodev). h_ood: an Accumulator fed with the OOD
+        features (any labels, e.g. all 0: its sample mean is g), the n_ood x d
+        OOD rows themselves (float64/float32, streamed through such a state),
+        or the OOD mean vector g (d values)."""
+        from .peers import centre_value
+        fname = "ncd_nc_acc_ood_orthodev"
+        c = centre_value(centre, fname)
+        g_mean, ood = None, h_ood
+        if not isinstance(h_ood, Accumulator):
+            a = _arrays.to_numpy(h_ood)
+            if a.ndim == 2:
+                ood = Accumulator(self._d, 2).update(a, np.zeros(a.shape[0], np.int32))
+            else:
+                g_mean, gp = _arrays.vector(a, "g_mean", self._d)
+                ood = None
+        out = ctypes.c_double()
+        _capi.call(fname, self._handle(), None if ood is None else ood._handle(),
+                   None if g_mean is None else gp, c, byref(out))
+        return out.value
 
     def copy(self):
         """An independent copy (through save/load)."""

@@ -135,7 +135,7 @@ def test_pickled_shards_merge_to_one_shot():
     acc.begin_pass2().update(h, y)
     want = ncdyn.nc_metrics(h, y, w, b)
     got = acc.metrics()
-    for m in ncdyn.METRICS[:25]:  # 25-27 (peer metrics) are one-shot only
+    for m in ncdyn.METRICS[:25]:  # 25-27 streamed: test_streaming.py
         if m != "numrank_h":  # needs ACC_CLASS_SCATTER
             assert got[m] == pytest.approx(want[m], rel=1e-10, abs=1e-12), m
     assert acc2.save() != acc.save()  # the deep copy is independent
