@@ -11,16 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ncdyn.h"
+#include "fuzz_crc.h"
 
-static uint32_t crc32_ieee(const uint8_t *p, size_t n) {
-  uint32_t c = 0xFFFFFFFFu;
-  for (size_t i = 0; i < n; i++) {
-    c ^= p[i];
-    for (int b = 0; b < 8; b++) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
-  }
-  return ~c;
-}
+#include "ncdyn.h"
 
 static void exercise(const uint8_t *data, size_t size) {
   ncd_nc_acc *acc = NULL;
@@ -53,14 +46,6 @@ static void exercise(const uint8_t *data, size_t size) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   exercise(data, size);
-  if (size >= 68) {
-    uint8_t *fix = malloc(size);
-    if (!fix) return 0;
-    memcpy(fix, data, size);
-    uint32_t c = crc32_ieee(fix, size - 4);
-    for (int i = 0; i < 4; i++) fix[size - 4 + i] = (uint8_t)(c >> (8 * i));
-    exercise(fix, size);
-    free(fix);
-  }
+  with_fixed_crc(data, size, exercise);
   return 0;
 }

@@ -19,6 +19,7 @@
 #include "common/badinput.h"
 #include "common/guard.h"
 #include "common/testutil.h"
+#include "hardening/acc_update_matrix.h"
 #include "core/core_internal.h"
 
 enum { X_PAIRS, X_CLASSVEC, X_ERANK, X_OOD };
@@ -239,33 +240,6 @@ END_TEST
 
 /* The update matrix of test_bad_metrics.c with NCD_ACC_SILHOUETTE, in both
  * passes: every rejected batch leaves the saved bytes identical. */
-typedef struct {
-  ncd_nc_acc *acc;
-  size_t n, d, k;
-  const double *h;
-  size_t ldh;
-  const int32_t *y;
-} up_args;
-static int call_up(void *v) {
-  up_args *x = v;
-  return ncd_nc_acc_update(x->acc, x->n, x->h, x->ldh, x->y);
-}
-static size_t up_state(void *v, unsigned char *buf, size_t cap) {
-  ncd_nc_acc *acc = ((up_args *)v)->acc;
-  size_t len = 0;
-  if (!acc) return 0;
-  ck_assert_status(ncd_nc_acc_save(acc, buf, cap, &len), NCD_OK);
-  return len;
-}
-static const ncd_bf_field f_up[] = {
-    {BF_PTR, offsetof(up_args, acc), BF_NONE, BF_NONE, BF_NONE, "acc"},
-    {BF_DIM, offsetof(up_args, n), BF_NONE, BF_NONE, BF_NONE, "n"},
-    {BF_PTR, offsetof(up_args, h), BF_NONE, BF_NONE, BF_NONE, "h"},
-    {BF_LD, offsetof(up_args, ldh), BF_NONE, offsetof(up_args, d), BF_NONE, "ldh"},
-    {BF_IN, offsetof(up_args, h), offsetof(up_args, n), offsetof(up_args, d), offsetof(up_args, ldh), "h"},
-    {BF_PTR, offsetof(up_args, y), BF_NONE, BF_NONE, BF_NONE, "y"},
-    {BF_LABELS, offsetof(up_args, y), offsetof(up_args, n), offsetof(up_args, k), BF_NONE, "y"},
-};
 
 START_TEST(silhouette_update_matrix) {
   size_t n = 12, d = 4, k = 3, ld = 6;
@@ -283,8 +257,8 @@ START_TEST(silhouette_update_matrix) {
     ck_assert_status(ncd_nc_acc_set_classifier(a, w, d, NULL), NCD_OK);
     ck_assert_status(ncd_nc_acc_update(a, n, h, ld, y), NCD_OK);
     up_args v = {a, n, d, k, h, ld, y};
-    ncd_bf_spec s = {"ncd_nc_acc_update (NCD_ACC_SILHOUETTE)", sizeof v, BF_FIELDS(f_up), call_up,
-                     up_state};
+    ncd_bf_spec s = {"ncd_nc_acc_update (NCD_ACC_SILHOUETTE)", sizeof v, BF_FIELDS(up_fields), call_up,
+                     acc_state};
     ck_assert_int_gt(ncd_bf_run(&s, &v), 10); /* pass 1 */
     ck_assert_status(ncd_nc_acc_update(a, n, h, ld, y), NCD_OK);
     ck_assert_status(ncd_nc_acc_begin_pass2(a), NCD_OK);

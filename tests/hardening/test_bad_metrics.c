@@ -11,6 +11,7 @@
 #include "common/badinput.h"
 #include "common/guard.h"
 #include "common/testutil.h"
+#include "hardening/acc_update_matrix.h"
 
 typedef struct {
   size_t n, d, k;
@@ -42,33 +43,6 @@ static const ncd_bf_field nc_fields[] = {
     {BF_PTR, offsetof(nc_args, out), BF_NONE, BF_NONE, BF_NONE, "out"},
 };
 
-typedef struct {
-  ncd_nc_acc *acc;
-  size_t n, d, k;
-  const double *h;
-  size_t ldh;
-  const int32_t *y;
-} up_args;
-static int call_up(void *v) {
-  up_args *x = v;
-  return ncd_nc_acc_update(x->acc, x->n, x->h, x->ldh, x->y);
-}
-static size_t acc_state(void *v, unsigned char *buf, size_t cap) {
-  ncd_nc_acc *acc = ((up_args *)v)->acc;
-  size_t len = 0;
-  if (!acc) return 0;
-  ck_assert_status(ncd_nc_acc_save(acc, buf, cap, &len), NCD_OK);
-  return len;
-}
-static const ncd_bf_field up_fields[] = {
-    {BF_PTR, offsetof(up_args, acc), BF_NONE, BF_NONE, BF_NONE, "acc"},
-    {BF_DIM, offsetof(up_args, n), BF_NONE, BF_NONE, BF_NONE, "n"},
-    {BF_PTR, offsetof(up_args, h), BF_NONE, BF_NONE, BF_NONE, "h"},
-    {BF_LD, offsetof(up_args, ldh), BF_NONE, offsetof(up_args, d), BF_NONE, "ldh"},
-    {BF_IN, offsetof(up_args, h), offsetof(up_args, n), offsetof(up_args, d), offsetof(up_args, ldh), "h"},
-    {BF_PTR, offsetof(up_args, y), BF_NONE, BF_NONE, BF_NONE, "y"},
-    {BF_LABELS, offsetof(up_args, y), offsetof(up_args, n), offsetof(up_args, k), BF_NONE, "y"},
-};
 
 static void make_data(size_t n, size_t d, size_t k, size_t ld, double **h, int32_t **y, double **w,
                       double **b) {
