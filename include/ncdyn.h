@@ -1144,7 +1144,7 @@ NCD_API int ncd_nc_class_vectors(size_t n, size_t d, size_t k, const double *h, 
                                  ncd_centre centre, double *norms, double *dots,
                                  double *cosines, double *dual_dist, double *gram, size_t ldg);
 
-/* ---- additions: twins (float32 / int64-label twins of the peer calls, pair grids) ---- */
+/* -- Peer calls: float32 / int64-label twins and pair grids -- */
 /*
  * Twins of the peer calls (docs/peers.md): _f32 takes the features as float
  * (same layout and leading dimension), converted to double block by block
@@ -1325,9 +1325,7 @@ NCD_API int ncd_nrc_metrics_f32(size_t n, size_t d, const float *h, size_t ldh, 
                                 const double *t, size_t ldt, const double *wr, size_t ldwr,
                                 double gamma_lo, double gamma_hi, unsigned flags,
                                 double out[4]);
-/* ---- end additions: twins ---- */
-
-/* ---- additions: acc-ext (streaming peer metrics on the accumulator) ---- */
+/* -- Peer metrics of the streaming accumulator -- */
 /*
  * The peer metrics of a streaming accumulator (spec/metrics-peers.md; docs/metrics.md
  * "Streaming peer metrics"): every value equals the one-shot call on all the data
@@ -1400,9 +1398,7 @@ NCD_API int ncd_nc_acc_erank(const ncd_nc_acc *acc, double *erank, double *erank
  */
 NCD_API int ncd_nc_acc_ood_orthodev(const ncd_nc_acc *acc, const ncd_nc_acc *ood,
                                     const double *g_mean, ncd_centre centre, double *out);
-/* ---- end additions: acc-ext ---- */
-
-/* ---- additions: stream-objs (streaming CKA and NRC objects) ---- */
+/* -- Streaming linear CKA and neural regression collapse objects -- */
 /*
  * Streaming, mergeable linear CKA and neural regression collapse (spec P-15,
  * P-10, P-11 "Streaming"; docs/peers.md "Streaming objects"). Opaque states in
@@ -1553,8 +1549,6 @@ NCD_API int ncd_nrc_acc_save(const ncd_nrc_acc *acc, void *buf, size_t cap, size
  * is set only on success.
  */
 NCD_API int ncd_nrc_acc_load(const void *buf, size_t len, ncd_nrc_acc **acc);
-/* ---- end additions: stream-objs ---- */
-
 /* ==== end section 6 ======================================================== */
 
 
