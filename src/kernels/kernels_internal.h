@@ -96,7 +96,17 @@ int ncd__chol_rcond(size_t n, const double *l, size_t ldl, double anorm,
 /* ||A||_1 of a symmetric n x n row-major A (lower triangle read). */
 double ncd__sym_norm1(size_t n, const double *a, size_t lda);
 
-/* ---- additions for the stats layer (src/kernels/stats_kernels.c) ---- */
+/* SIMD variants of the hand-written kernels (stats_simd.c, metrics_simd.c),
+ * shared by the stats and metrics layers. */
+enum { NCD__SIMD_PORTABLE = 0, NCD__SIMD_AVX2 = 1, NCD__SIMD_AVX512 = 2 };
+/* 1 when variant v can run here (cpuid via __builtin_cpu_supports, OS state
+ * included; AVX-512 never under valgrind); PORTABLE (the caller's portable
+ * route: BLIS or a plain loop) always. Thread-safe, no state of ours. */
+int ncd__simd_supported(int v);
+/* The widest supported variant: AVX512, else AVX2, else PORTABLE. */
+int ncd__simd_best(void);
+
+/* ---- additions for the stats layer (src/kernels/stats_simd.c) ---- */
 /* Pass-1 class sums (stats_simd.c): for the nb rows h_i (float64 b64 or
  * float32 b32, the other NULL; leading dimension ld) with labels y,
  * acc[y_i] += h_i - base[y_i] (acc and base k x d, ld d), with variant v
@@ -136,13 +146,6 @@ size_t ncd__dgemm_mr(void);
 
 /* Fused NC1 projection kernels (metrics_simd.c; hand-written because Debian's
  * BLIS runs generic kernels on CPUs it does not know, e.g. AMD Zen4). */
-enum { NCD__SIMD_PORTABLE = 0, NCD__SIMD_AVX2 = 1, NCD__SIMD_AVX512 = 2 };
-/* 1 when variant v can run here (cpuid via __builtin_cpu_supports, OS state
- * included; AVX-512 never under valgrind); PORTABLE (the BLIS route of the
- * caller) always. Thread-safe, no state of ours. */
-int ncd__simd_supported(int v);
-/* The widest supported variant: AVX512, else AVX2, else PORTABLE. */
-int ncd__simd_best(void);
 /* Leading dimension of the kernel's P^T and class shifts: d rounded up to 8
  * doubles, plus 8 (rows 4 KiB apart would compete for the same L1 sets). */
 size_t ncd__simd_ldp(size_t d);

@@ -21,6 +21,9 @@
 
 #define CS_BLOCK 64 /* rows grouped at a time */
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
 /* idx[0 .. m) = 0 .. m-1 stably sorted by y[idx]. */
 static void sort_by_class(size_t m, const int32_t *y, uint8_t *idx) {
   for (size_t t = 0; t < m; t++) {
@@ -32,9 +35,6 @@ static void sort_by_class(size_t m, const int32_t *y, uint8_t *idx) {
     idx[u] = (uint8_t)t;
   }
 }
-
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
 
 /* rows t in [g, e) of the sorted block, all of class c */
 #define CS_ROW(t) (b64 ? (const void *)(b64 + idx[t] * ld) : (const void *)(b32 + idx[t] * ld))
@@ -108,12 +108,9 @@ void ncd__class_sums_simd(int v, size_t d, size_t nb, const double *b64, const f
 
 void ncd__class_sums_simd(int v, size_t d, size_t nb, const double *b64, const float *b32,
                           size_t ld, const int32_t *y, const double *base, double *acc) {
-  (void)v;
-  for (size_t i = 0; i < nb; i++) {
-    size_t c = (size_t)y[i];
-    for (size_t j = 0; j < d; j++)
-      acc[c * d + j] += (b64 ? b64[i * ld + j] : (double)b32[i * ld + j]) - base[c * d + j];
-  }
+  (void)v, (void)d, (void)nb, (void)b64, (void)b32, (void)ld, (void)y, (void)base, (void)acc;
+  /* never called: ncd__simd_best() is NCD__SIMD_PORTABLE here, and
+   * ncd__class_sums_v takes its portable loop */
 }
 
 #endif

@@ -177,10 +177,6 @@ int ncd__peers_silhouette(size_t k, const size_t *count, ncd__rowsrc *src,
                           const int32_t *y, double *mean, double *per_sample);
 
 /* ---- additions: perf8 ---- */
-/* The fastest NC1 projection variant this CPU runs (NCD__SIMD_AVX512, then
- * AVX2, else PORTABLE = one BLIS GEMM per block); ncd__ncf_build stores it in
- * f->simd. */
-int ncd__nc_simd_pick(void);
 /* Force variant v on a built f (tests, bench): NCD_ENOTSUP when the CPU cannot
  * run it, NCD_OK otherwise. */
 int ncd__ncf_force_simd(ncd__ncf *f, int v);

@@ -66,7 +66,7 @@ static int factor(ncd__ncf *f, const ncd__ncopt *opt) {
       for (size_t j = 0; j < d; j++) f->pt[i * f->ldp + j] = f->proj[j * r + i];
     for (size_t c = 0; c < k; c++) memcpy(f->mp + c * f->ldp, f->m + c * d, d * sizeof(double));
   }
-  f->simd = ncd__nc_simd_pick();
+  f->simd = ncd__simd_best();
   size_t mr = ncd__dgemm_mr();
   if (mr > 1 && r > mr && r % mr == 1) { /* contiguous copy of the last column */
     f->ptail = ncd__malloc_array(d, sizeof(double));
@@ -154,8 +154,6 @@ size_t ncd__ncf_work(const ncd__ncf *f, size_t nb) {
   size_t cols = 3 * f->k > f->r ? 3 * f->k : f->r;
   return nb * (f->d + cols + 1);
 }
-
-int ncd__nc_simd_pick(void) { return ncd__simd_best(); }
 
 int ncd__ncf_force_simd(ncd__ncf *f, int v) {
   if (!ncd__simd_supported(v)) return NCD_ENOTSUP;

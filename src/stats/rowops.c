@@ -53,8 +53,12 @@ void ncd__row_add_diff(size_t d, const double *r64, const float *r32, const doub
 
 void ncd__class_sums(const ncd__rowsrc *src, const int32_t *y, size_t *count,
                      double *first, double *sum) {
+  ncd__class_sums_v(ncd__simd_best(), src, y, count, first, sum);
+}
+
+void ncd__class_sums_v(int v, const ncd__rowsrc *src, const int32_t *y, size_t *count,
+                       double *first, double *sum) {
   size_t n = src->rows, d = src->cols, bs = 256;
-  int v = ncd__simd_best();
   for (size_t i0 = 0; i0 < n; i0 += bs) {
     size_t nb = n - i0 < bs ? n - i0 : bs;
     const double *r64;

@@ -134,7 +134,11 @@ double ncd__row_sumsq(size_t d, const double *x);
  * copied to first + c d (its shift r_c, M-9); sum + c d (zero on entry for a
  * new class) += h_i - r_c. k x d arrays with ld d. Uses the widest SIMD
  * variant (ncd__simd_best; rows grouped by class per block, equal to the
- * row-by-row loop up to rounding). */
+ * row-by-row loop up to rounding). ncd__class_sums_v takes the variant v
+ * (NCD__SIMD_PORTABLE: the row-by-row loop), for tests. */
+void ncd__class_sums_v(int v, const ncd__rowsrc *src, const int32_t *y, size_t *count,
+                       double *first, double *sum);
+/* ncd__class_sums_v with the variant ncd__simd_best(). */
 void ncd__class_sums(const ncd__rowsrc *src, const int32_t *y, size_t *count,
                      double *first, double *sum);
 /* Row i of a row source, without conversion: *r64 or *r32 set, the other NULL. */
