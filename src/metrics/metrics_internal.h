@@ -120,10 +120,11 @@ struct ncd_nc_acc {
   uint32_t fp;          /* CRC-32 fingerprint of w then b (4e)           */
   uint64_t correct1;    /* pass-1 correct count or NCD__NOT_COUNTED      */
   int pass2;
-  ncd__ncopt opt;       /* ncd_nc_acc_set_options (not serialised)       */
+  ncd__ncopt opt;       /* ncd_nc_acc_set_options (saved in v1.1)        */
   ncd__ncf fz;          /* pass 2: the frozen first pass                 */
   ncd__ncsums s2;       /* pass 2 sums (s2.n2c owned, k; s2.mismc owned, k,
-                           with a classifier, NULL after a v1.0 load)      */
+                           exactly when a classifier is set and the state
+                           has NCD_ACC_NC4_CLASS, else NULL)               */
   double *sil;          /* NCD_ACC_SILHOUETTE: k x d sums of unit rows    */
   double sil2;          /* NCD_ACC_SILHOUETTE, pass 2: sum of the s_i     */
 };

@@ -118,8 +118,13 @@ static int check_batch(const ncd_nc_acc *acc, batch *bt, const int64_t *y64) {
     ncd__free(cnt);
     NCD_TRY(st);
   }
-  if (bt->h64) NCD_TRY(ncd__scan_finite(bt->h64, n, d, bt->ldh));
-  else NCD_TRY(ncd__scan_finite_f32(bt->h32, n, d, bt->ldh));
+  /* Pass 1 needs no scan of its own: a NaN or Inf in a row of class c makes
+   * the batch mean m_c non-finite (update_pass1 checks it before the state
+   * changes), one read of h fewer, as in the one-shot calls. */
+  if (acc->pass2) {
+    if (bt->h64) NCD_TRY(ncd__scan_finite(bt->h64, n, d, bt->ldh));
+    else NCD_TRY(ncd__scan_finite_f32(bt->h32, n, d, bt->ldh));
+  }
   if (y64) {
     bt->ybuf = ncd__malloc_array(n, sizeof(int32_t));
     if (!bt->ybuf) return NCD_ENOMEM;
@@ -140,6 +145,8 @@ static int update_pass1(ncd_nc_acc *acc, ncd__rowsrc *src, const int32_t *y) {
   double *sil = acc->sil ? ncd__calloc(k * d, sizeof(double)) : NULL;
   if (!mw || (count && !cw) || (acc->sil && !sil)) st = NCD_ENOMEM;
   if (st == NCD_OK) st = ncd__cmom_batch(&bm, acc->mom.n ? acc->mom.ref : NULL, src, y);
+  if (st == NCD_OK) st = ncd__scan_finite(bm.m, k, d, d); /* the batch's NaN/Inf scan */
+  if (st == NCD_OK) st = ncd__scan_finite(bm.ref, 1, d, d);
   if (st != NCD_OK) goto done;
   uint64_t correct = 0;
   if (count)
@@ -261,12 +268,8 @@ NCD_API int ncd_nc_acc_merge(ncd_nc_acc *dst, const ncd_nc_acc *src) {
     a->correct += b->correct;
     a->cmsum += b->cmsum;
     if (b->cmmin < a->cmmin) a->cmmin = b->cmmin;
-    if (a->mismc && b->mismc)
+    if (a->mismc) /* both or neither: equal flags and classifier */
       for (size_t c = 0; c < k; c++) a->mismc[c] += b->mismc[c];
-    else if (a->mismc) { /* src was loaded from v1.0 bytes: the class split is unknown */
-      ncd__free(a->mismc);
-      a->mismc = NULL;
-    }
     dst->sil2 += src->sil2;
     return NCD_OK;
   }

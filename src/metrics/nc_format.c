@@ -51,12 +51,20 @@ static double getf(const unsigned char *p) {
   return x;
 }
 
-uint32_t ncd__nc_fingerprint(size_t k, size_t d, const double *w, const double *b) {
-  unsigned char t[8];
-  uint32_t crc = 0;
-  for (size_t i = 0; i < k * d; i++) putf(t, w[i]), crc = ncd__crc32(crc, t, 8);
-  for (size_t c = 0; c < k; c++) putf(t, b[c]), crc = ncd__crc32(crc, t, 8);
+/* CRC of the little-endian bytes of x[0 .. n) continuing from crc, through a
+ * stack buffer (ncd__crc32 builds its table per call: call it per 4 KiB). */
+static uint32_t crc_reals(uint32_t crc, const double *x, size_t n) {
+  unsigned char t[4096];
+  for (size_t i = 0; i < n;) {
+    size_t m = 0;
+    for (; i < n && m < sizeof t; i++, m += 8) putf(t + m, x[i]);
+    crc = ncd__crc32(crc, t, m);
+  }
   return crc;
+}
+
+uint32_t ncd__nc_fingerprint(size_t k, size_t d, const double *w, const double *b) {
+  return crc_reals(crc_reals(0, w, k * d), b, k);
 }
 
 /* Payload size in bytes for (k, d, flags); 0 on overflow. */

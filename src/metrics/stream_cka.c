@@ -109,8 +109,8 @@ NCD_API int ncd_cka_acc_value(const ncd_cka_acc *acc, double *cka) {
 NCD_API int ncd_cka_acc_save(const ncd_cka_acc *acc, void *buf, size_t cap, size_t *len) {
   if (!acc || !len) return NCD_EINVAL;
   size_t p = ncd__pmom_bytes(&acc->mom), total = ncd__sf_size(p);
+  *len = total; /* also when cap is too small (api.md: the size needed) */
   if (buf && cap < total) return NCD_EINVAL;
-  *len = total;
   if (!buf) return NCD_OK;
   unsigned char *b = buf;
   ncd__sf_header(b, cka_magic, 0, acc->d1, acc->d2, acc->mom.n, 0, p);

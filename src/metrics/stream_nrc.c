@@ -260,8 +260,8 @@ static size_t nrc_payload(const ncd_nrc_acc *a) {
 NCD_API int ncd_nrc_acc_save(const ncd_nrc_acc *acc, void *buf, size_t cap, size_t *len) {
   if (!acc || !len) return NCD_EINVAL;
   size_t p = nrc_payload(acc), total = ncd__sf_size(p);
+  *len = total; /* also when cap is too small (api.md: the size needed) */
   if (buf && cap < total) return NCD_EINVAL;
-  *len = total;
   if (!buf) return NCD_OK;
   unsigned char *b = buf, *q = b + NCD__SF_HDR;
   ncd__sf_header(b, nrc_magic, acc->flags, acc->d, acc->m, acc->n, acc->nzero, p);

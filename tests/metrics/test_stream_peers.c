@@ -46,6 +46,8 @@ static ncd_cka_acc *cka_roundtrip(ncd_cka_acc *a) {
   size_t len = 0, len2 = 0;
   ck_assert_status(ncd_cka_acc_save(a, NULL, 0, &len), NCD_OK);
   unsigned char *b1 = malloc(len), *b2 = malloc(len);
+  ck_assert_status(ncd_cka_acc_save(a, b1, len - 1, &len2), NCD_EINVAL); /* cap too small: */
+  ck_assert_uint_eq(len2, len);                                            /* the size needed */
   ck_assert_status(ncd_cka_acc_save(a, b1, len, &len2), NCD_OK);
   ck_assert_uint_eq(len, len2);
   ncd_cka_acc *c = NULL;
@@ -363,6 +365,8 @@ static ncd_nrc_acc *nrc_roundtrip(ncd_nrc_acc *a) {
   size_t len = 0, len2 = 0;
   ck_assert_status(ncd_nrc_acc_save(a, NULL, 0, &len), NCD_OK);
   unsigned char *b1 = malloc(len), *b2 = malloc(len);
+  ck_assert_status(ncd_nrc_acc_save(a, b1, len - 1, &len2), NCD_EINVAL); /* cap too small: */
+  ck_assert_uint_eq(len2, len);                                            /* the size needed */
   ck_assert_status(ncd_nrc_acc_save(a, b1, len, &len2), NCD_OK);
   ncd_nrc_acc *c = NULL;
   ck_assert_status(ncd_nrc_acc_load(b1, len, &c), NCD_OK);
