@@ -217,7 +217,8 @@ class Accumulator(_capi.Handle):
     def set_options(self, centre=None, pinv_rtol=None):
         """ncd_nc_acc_set_options: the centre ("sample" | "class" | "none", P-1)
         and pseudo-inverse cut of metrics(); None restores the default. Frozen
-        by begin_pass2; not part of save() (a loaded state has the defaults)."""
+        by begin_pass2; saved by save() (non-default options: byte format v1.1,
+        header flag 64) and restored by load()."""
         from . import peers
         opt = peers.options(centre, pinv_rtol, "ncd_nc_acc_set_options")
         _capi.call("ncd_nc_acc_set_options", self._handle(), byref(opt))
@@ -267,7 +268,8 @@ class Accumulator(_capi.Handle):
         self = cls.__new__(cls)
         # k and d are the little-endian u64 at header offsets 16 and 24 (section 4e);
         # header flags (offset 8): 1, 2 the create flags, 4 classifier, 16
-        # silhouette (ACC_SILHOUETTE), 32 NC4 per class (ACC_NC4_CLASS; v1.1)
+        # silhouette (ACC_SILHOUETTE), 32 NC4 per class (ACC_NC4_CLASS), 64
+        # non-default set_options (restored by the C load; v1.1)
         k = int.from_bytes(raw[16:24], "little")
         d = int.from_bytes(raw[24:32], "little")
         f = int.from_bytes(raw[8:12], "little")
