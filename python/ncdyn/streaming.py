@@ -42,8 +42,7 @@ def saved_bytes(fname, h):
 def loaded_handle(fname, data):
     """(handle, raw bytes) of C function fname (an ncd_*_load) on bytes,
     bytearray or memoryview data."""
-    mv = memoryview(data).cast("B")
-    raw = data if isinstance(data, bytes) else mv.tobytes()
+    raw = data if isinstance(data, bytes) else memoryview(data).tobytes()
     h = c_void_p()
     _capi.call(fname, raw, len(raw), byref(h))
     return h, raw
