@@ -227,7 +227,7 @@ class Accumulator(_capi.Handle):
     def update(self, h, y):
         """Add a batch: n x d features (float64, or float32 through
         ncd_nc_acc_update_f32, both zero-copy) and n labels."""
-        ha, hp, ldh, f32 = _arrays.matrix(h, "h", f32=True)
+        ha, hp, ldh, f32 = _arrays.matrix(h, "h", f32=_capi.has("ncd_nc_acc_update_f32"))
         n, d = ha.shape
         if d != self._d:
             raise _lib.invalid("h must have %d columns, got %d" % (self._d, d),

@@ -58,12 +58,13 @@ def _restore(cls, data):
 
 def _batch(fname, mats, names):
     """([_arrays.matrix tuples], C name) of the matrices of one batch: all
-    float32 -> fname_f32 zero-copy, else float64 (zero-copy when they are)."""
+    float32 -> fname_f32 zero-copy (where the library has it), else float64
+    (zero-copy when they are; each input converted at most once)."""
     arrs = [_arrays.to_numpy(m) for m in mats]
     for a, nm in zip(arrs, names):
         if a.dtype.kind not in "fiub":
             raise _lib.invalid("%s must be a real array, got dtype %s" % (nm, a.dtype), fname)
-    f32 = all(a.dtype == _arrays.F32 for a in arrs)
+    f32 = all(a.dtype == _arrays.F32 for a in arrs) and _capi.has(fname + "_f32")
     out = [_arrays.matrix(a, nm, dtype=_arrays.F32 if f32 else _arrays.F64)
            for a, nm in zip(arrs, names)]
     return out, fname + "_f32" if f32 else fname
@@ -122,7 +123,7 @@ class CkaAccumulator(_Stream):
 
     def __init__(self, d1, d2):
         d1, d2 = int(d1), int(d2)
-        if d1 < 0 or d2 < 0:
+        if d1 < 1 or d2 < 1:
             raise _lib.invalid("d1 and d2 must be >= 1", "ncd_cka_acc_create")
         h = c_void_p()
         _capi.call("ncd_cka_acc_create", d1, d2, byref(h))
@@ -179,7 +180,7 @@ class NrcAccumulator(_Stream):
 
     def __init__(self, d, m, targets=False, pca_centred=False):
         d, m = int(d), int(m)
-        if d < 0 or m < 0:
+        if d < 1 or m < 1:
             raise _lib.invalid("d and m must be >= 1", "ncd_nrc_acc_create")
         flags = (NRC_ACC_TARGETS if targets else 0) | (_NRC_PCA_CENTRED if pca_centred else 0)
         h = c_void_p()
