@@ -8,7 +8,7 @@ from ctypes import byref, c_void_p
 import numpy as np
 
 from . import _arrays, _capi, _lib
-from .streaming import batch, loaded_handle, saved_bytes
+from .streaming import _Stream, batch
 
 __all__ = ["METRICS", "ACC_SCATTER", "ACC_CLASS_SCATTER", "ACC_SILHOUETTE", "ACC_NC4_CLASS",
            "nc_metrics", "Accumulator", "linear_cka", "silhouette_cos", "erank"]
@@ -142,11 +142,11 @@ def erank(h, y, k=None):
     return out.value, per
 
 
-def _load_accumulator(data):
+def _load_accumulator(data):  # pickles written before Accumulator became a _Stream
     return Accumulator.load(data)
 
 
-class Accumulator(_capi.Handle):
+class Accumulator(_Stream):
     """Streaming, mergeable, serializable NC metrics (ncd_nc_acc).
 
     Accumulator(d, k, flags=0): flags is 0 or ACC_SCATTER | ACC_CLASS_SCATTER,
@@ -163,6 +163,7 @@ class Accumulator(_capi.Handle):
 
     __slots__ = ("_d", "_k", "_flags", "_has_w")
     _free_name = "ncd_nc_acc_free"
+    _area = "nc"  # save, load, merge, copy and pickle: streaming._Stream
 
     def __init__(self, d, k, flags=0):
         d, k, flags = int(d), int(k), int(flags)
@@ -171,11 +172,20 @@ class Accumulator(_capi.Handle):
                                "ncd_nc_acc_create")
         h = c_void_p()
         _capi.call("ncd_nc_acc_create", d, k, flags, byref(h))
-        self._adopt(h, d, k, flags, False)
-
-    def _adopt(self, h, d, k, flags, has_w):
         self._own(h)
-        self._d, self._k, self._flags, self._has_w = d, k, flags, has_w
+        self._d, self._k, self._flags, self._has_w = d, k, flags, False
+
+    def _from_header(self, raw):
+        """d, k, flags and classifier of a loaded state from its save() header:
+        k and d are the little-endian u64 at offsets 16 and 24 (section 4e);
+        header flags (offset 8): 1, 2 the create flags, 4 classifier, 16
+        silhouette (ACC_SILHOUETTE), 32 NC4 per class (ACC_NC4_CLASS), 64
+        non-default set_options (restored by the C load; v1.1)."""
+        k = int.from_bytes(raw[16:24], "little")
+        d = int.from_bytes(raw[24:32], "little")
+        f = int.from_bytes(raw[8:12], "little")
+        flags = (f & 3) | (ACC_SILHOUETTE if f & 16 else 0) | (ACC_NC4_CLASS if f & 32 else 0)
+        self._d, self._k, self._flags, self._has_w = d, k, flags, bool(f & 4)
 
     @property
     def d(self):
@@ -219,13 +229,6 @@ class Accumulator(_capi.Handle):
         _capi.call(name, self._handle(), n, hp, ldh, yp)
         return self
 
-    def merge(self, other):
-        """Add the state `other` (same d, k, flags, classifier and pass) into this."""
-        if not isinstance(other, Accumulator):
-            raise _lib.invalid("merge() needs an Accumulator", "ncd_nc_acc_merge")
-        _capi.call("ncd_nc_acc_merge", self._handle(), other._handle())
-        return self
-
     def begin_pass2(self):
         """Freeze the pass-1 statistics; later updates are the second pass."""
         _capi.call("ncd_nc_acc_begin_pass2", self._handle())
@@ -236,27 +239,6 @@ class Accumulator(_capi.Handle):
         out = np.empty(len(METRICS))
         _capi.call("ncd_nc_acc_metrics", self._handle(), out.ctypes.data, len(METRICS))
         return _as_dict(out)
-
-    def save(self):
-        """The portable byte format of spec/metrics.md section 4e."""
-        return saved_bytes("ncd_nc_acc_save", self._handle())
-
-    @classmethod
-    def load(cls, data):
-        """An Accumulator from save() bytes (bytes, bytearray or memoryview);
-        FormatError for anything malformed, truncated or corrupt."""
-        h, raw = loaded_handle("ncd_nc_acc_load", data)
-        self = cls.__new__(cls)
-        # k and d are the little-endian u64 at header offsets 16 and 24 (section 4e);
-        # header flags (offset 8): 1, 2 the create flags, 4 classifier, 16
-        # silhouette (ACC_SILHOUETTE), 32 NC4 per class (ACC_NC4_CLASS), 64
-        # non-default set_options (restored by the C load; v1.1)
-        k = int.from_bytes(raw[16:24], "little")
-        d = int.from_bytes(raw[24:32], "little")
-        f = int.from_bytes(raw[8:12], "little")
-        flags = (f & 3) | (ACC_SILHOUETTE if f & 16 else 0) | (ACC_NC4_CLASS if f & 32 else 0)
-        self._adopt(h, d, k, flags, bool(f & 4))
-        return self
 
     @property
     def flags(self):
@@ -326,18 +308,6 @@ class Accumulator(_capi.Handle):
         _capi.call(fname, self._handle(), None if ood is None else ood._handle(),
                    None if g_mean is None else gp, c, byref(out))
         return out.value
-
-    def copy(self):
-        """An independent copy (through save/load)."""
-        return Accumulator.load(self.save())
-
-    __copy__ = copy
-
-    def __deepcopy__(self, memo):
-        return self.copy()
-
-    def __reduce__(self):
-        return (_load_accumulator, (self.save(),))
 
     def __repr__(self):
         return "Accumulator(d=%d, k=%d)" % (self._d, self._k)

@@ -70,13 +70,16 @@ def batch(fname, mats, names):
 
 
 class _Stream(_capi.Handle):
-    """save/load/copy/pickle of a C streaming object (names ncd_<area>_acc_*)."""
+    """save/load/merge/copy/pickle of a C streaming object (names
+    ncd_<area>_acc_*: metrics.Accumulator and the classes below); a subclass
+    sets _area and _from_header(raw), its attributes from the saved header."""
 
     __slots__ = ()
     _area = None
 
     def save(self):
-        """The portable byte format (docs/peers.md "Streaming objects")."""
+        """The portable byte format (Accumulator: spec/metrics.md section 4e;
+        the others: docs/peers.md "Streaming objects")."""
         return saved_bytes("ncd_%s_acc_save" % self._area, self._handle())
 
     @classmethod
@@ -90,10 +93,13 @@ class _Stream(_capi.Handle):
         return self
 
     def merge(self, other):
-        """Add the state `other` (same sizes and flags) into this one."""
+        """Add the state `other` (same sizes and flags; an Accumulator also the
+        same classifier and pass) into this one."""
         fname = "ncd_%s_acc_merge" % self._area
-        if not isinstance(other, type(self)):
-            raise _lib.invalid("merge() needs a %s" % type(self).__name__, fname)
+        base = next(c for c in type(self).__mro__ if "_area" in vars(c))  # the public class
+        if not isinstance(other, base):
+            raise _lib.invalid("merge() needs %s %s" % (
+                "an" if base.__name__[0] in "AEIOU" else "a", base.__name__), fname)
         _capi.call(fname, self._handle(), other._handle())
         return self
 
