@@ -3,13 +3,12 @@ spec/metrics.md): ncd_nc_metrics on all data at once, and the streaming,
 mergeable, serializable accumulator ncd_nc_acc as the class Accumulator.
 """
 import ctypes
-import math
 from ctypes import byref, c_void_p
 
 import numpy as np
 
 from . import _arrays, _capi, _lib
-from .streaming import loaded_handle, saved_bytes
+from .streaming import _Stream, batch
 
 __all__ = ["METRICS", "ACC_SCATTER", "ACC_CLASS_SCATTER", "ACC_SILHOUETTE", "ACC_NC4_CLASS",
            "nc_metrics", "Accumulator", "linear_cka", "silhouette_cos", "erank"]
@@ -72,24 +71,13 @@ def nc_metrics(h, y, w=None, b=None, k=None, centre=None, select=None, pinv_rtol
     select is None: the same numbers as ncd_nc_metrics_ex)."""
     if centre is not None or select is not None or pinv_rtol is not None:
         return _nc_metrics_opt(h, y, w, b, k, centre, select, pinv_rtol)
-    ha, hp, ldh, f32 = _arrays.matrix(h, "h", f32=_capi.has("ncd_nc_metrics_f32"))
-    n, d = ha.shape
+    from . import peers
+    keep_h, hp, ldh, n, d, yp, name = peers.features(h, y, "ncd_nc_metrics")
     kw, keep, wp, ldw, bp = _classifier(w, b, d, "ncd_nc_metrics")
-    name = "ncd_nc_metrics_f32" if f32 else "ncd_nc_metrics"
-    ya, yp, is64 = _arrays.labels(y, n, i64=_capi.has(name + "_i64"))
-    k = _check_k(kw, k, ya, "ncd_nc_metrics")
+    k = peers.check_k(kw, k, keep_h[1], "ncd_nc_metrics")
     out = np.empty(len(METRICS))
-    _capi.call(name + "_i64" if is64 else name, n, d, k, hp, ldh, yp,
-               wp, ldw, bp, out.ctypes.data, len(METRICS))
+    _capi.call(name, n, d, k, hp, ldh, yp, wp, ldw, bp, out.ctypes.data, len(METRICS))
     return _as_dict(out)
-
-
-def _check_k(kw, k, ya, fname):
-    if kw is not None:
-        if k is not None and int(k) != kw:
-            raise _lib.invalid("k=%d but w has %d rows" % (k, kw), fname)
-        k = kw
-    return _arrays.n_classes(ya, k)
 
 
 def _nc_metrics_opt(h, y, w, b, k, centre, select, pinv_rtol):
@@ -102,7 +90,7 @@ def _nc_metrics_opt(h, y, w, b, k, centre, select, pinv_rtol):
         mask, idx = peers.select_mask(select, fname)
     keep_h, hp, ldh, n, d, yp, name = peers.features(h, y, "ncd_nc_metrics_select")
     kw, keep, wp, ldw, bp = _classifier(w, b, d, fname)
-    k = _check_k(kw, k, keep_h[1], fname)
+    k = peers.check_k(kw, k, keep_h[1], fname)
     out = np.empty(len(METRICS))
     if idx is None and name == "ncd_nc_metrics_select":  # float64 / int32: the _ex call
         _capi.call(fname, n, d, k, hp, ldh, yp, wp, ldw, bp, byref(opt), out.ctypes.data,
@@ -128,15 +116,11 @@ def linear_cka(x, z):
     """Linear CKA (Kornblith et al. 2019) of paired representations x (n x d1)
     and z (n x d2), feature-space form; MONAI's domain_shift (ncd_linear_cka;
     x and z both float32: ncd_linear_cka_f32, zero-copy)."""
-    from . import peers
-    f32 = peers.all_f32(x, z) and _capi.has("ncd_linear_cka_f32")
-    xa, xp, ldx, _ = _arrays.matrix(x, "x", f32=f32)
-    za, zp, ldz, _ = _arrays.matrix(z, "z", f32=f32)
+    ((xa, xp, ldx, _), (za, zp, ldz, _)), name = batch("ncd_linear_cka", (x, z), ("x", "z"))
     if xa.shape[0] != za.shape[0]:
         raise _lib.invalid("x and z need the same number of rows", "ncd_linear_cka")
     out = ctypes.c_double()
-    _capi.call("ncd_linear_cka_f32" if f32 else "ncd_linear_cka", xa.shape[0], xa.shape[1], xp, ldx, za.shape[1], zp, ldz,
-               byref(out))
+    _capi.call(name, xa.shape[0], xa.shape[1], xp, ldx, za.shape[1], zp, ldz, byref(out))
     return out.value
 
 
@@ -158,11 +142,11 @@ def erank(h, y, k=None):
     return out.value, per
 
 
-def _load_accumulator(data):
+def _load_accumulator(data):  # pickles written before Accumulator became a _Stream
     return Accumulator.load(data)
 
 
-class Accumulator(_capi.Handle):
+class Accumulator(_Stream):
     """Streaming, mergeable, serializable NC metrics (ncd_nc_acc).
 
     Accumulator(d, k, flags=0): flags is 0 or ACC_SCATTER | ACC_CLASS_SCATTER,
@@ -179,6 +163,7 @@ class Accumulator(_capi.Handle):
 
     __slots__ = ("_d", "_k", "_flags", "_has_w")
     _free_name = "ncd_nc_acc_free"
+    _area = "nc"  # save, load, merge, copy and pickle: streaming._Stream
 
     def __init__(self, d, k, flags=0):
         d, k, flags = int(d), int(k), int(flags)
@@ -187,11 +172,20 @@ class Accumulator(_capi.Handle):
                                "ncd_nc_acc_create")
         h = c_void_p()
         _capi.call("ncd_nc_acc_create", d, k, flags, byref(h))
-        self._adopt(h, d, k, flags, False)
-
-    def _adopt(self, h, d, k, flags, has_w):
         self._own(h)
-        self._d, self._k, self._flags, self._has_w = d, k, flags, has_w
+        self._d, self._k, self._flags, self._has_w = d, k, flags, False
+
+    def _from_header(self, raw):
+        """d, k, flags and classifier of a loaded state from its save() header:
+        k and d are the little-endian u64 at offsets 16 and 24 (section 4e);
+        header flags (offset 8): 1, 2 the create flags, 4 classifier, 16
+        silhouette (ACC_SILHOUETTE), 32 NC4 per class (ACC_NC4_CLASS), 64
+        non-default set_options (restored by the C load; v1.1)."""
+        k = int.from_bytes(raw[16:24], "little")
+        d = int.from_bytes(raw[24:32], "little")
+        f = int.from_bytes(raw[8:12], "little")
+        flags = (f & 3) | (ACC_SILHOUETTE if f & 16 else 0) | (ACC_NC4_CLASS if f & 32 else 0)
+        self._d, self._k, self._flags, self._has_w = d, k, flags, bool(f & 4)
 
     @property
     def d(self):
@@ -217,7 +211,8 @@ class Accumulator(_capi.Handle):
     def set_options(self, centre=None, pinv_rtol=None):
         """ncd_nc_acc_set_options: the centre ("sample" | "class" | "none", P-1)
         and pseudo-inverse cut of metrics(); None restores the default. Frozen
-        by begin_pass2; not part of save() (a loaded state has the defaults)."""
+        by begin_pass2; saved by save() (non-default options: byte format v1.1,
+        header flag 64) and restored by load()."""
         from . import peers
         opt = peers.options(centre, pinv_rtol, "ncd_nc_acc_set_options")
         _capi.call("ncd_nc_acc_set_options", self._handle(), byref(opt))
@@ -226,22 +221,12 @@ class Accumulator(_capi.Handle):
     def update(self, h, y):
         """Add a batch: n x d features (float64, or float32 through
         ncd_nc_acc_update_f32, both zero-copy) and n labels."""
-        ha, hp, ldh, f32 = _arrays.matrix(h, "h", f32=True)
-        n, d = ha.shape
+        from .peers import features
+        keep, hp, ldh, n, d, yp, name = features(h, y, "ncd_nc_acc_update")
         if d != self._d:
             raise _lib.invalid("h must have %d columns, got %d" % (self._d, d),
                                "ncd_nc_acc_update")
-        name = "ncd_nc_acc_update_f32" if f32 else "ncd_nc_acc_update"
-        i64 = _capi.has(name + "_i64")
-        ya, yp, is64 = _arrays.labels(y, n, i64=i64)
-        _capi.call(name + "_i64" if is64 else name, self._handle(), n, hp, ldh, yp)
-        return self
-
-    def merge(self, other):
-        """Add the state `other` (same d, k, flags, classifier and pass) into this."""
-        if not isinstance(other, Accumulator):
-            raise _lib.invalid("merge() needs an Accumulator", "ncd_nc_acc_merge")
-        _capi.call("ncd_nc_acc_merge", self._handle(), other._handle())
+        _capi.call(name, self._handle(), n, hp, ldh, yp)
         return self
 
     def begin_pass2(self):
@@ -255,26 +240,6 @@ class Accumulator(_capi.Handle):
         _capi.call("ncd_nc_acc_metrics", self._handle(), out.ctypes.data, len(METRICS))
         return _as_dict(out)
 
-    def save(self):
-        """The portable byte format of spec/metrics.md section 4e."""
-        return saved_bytes("ncd_nc_acc_save", self._handle())
-
-    @classmethod
-    def load(cls, data):
-        """An Accumulator from save() bytes (bytes, bytearray or memoryview);
-        FormatError for anything malformed, truncated or corrupt."""
-        h, raw = loaded_handle("ncd_nc_acc_load", data)
-        self = cls.__new__(cls)
-        # k and d are the little-endian u64 at header offsets 16 and 24 (section 4e);
-        # header flags (offset 8): 1, 2 the create flags, 4 classifier, 16
-        # silhouette (ACC_SILHOUETTE), 32 NC4 per class (ACC_NC4_CLASS; v1.1)
-        k = int.from_bytes(raw[16:24], "little")
-        d = int.from_bytes(raw[24:32], "little")
-        f = int.from_bytes(raw[8:12], "little")
-        flags = (f & 3) | (ACC_SILHOUETTE if f & 16 else 0) | (ACC_NC4_CLASS if f & 32 else 0)
-        self._adopt(h, d, k, flags, bool(f & 4))
-        return self
-
     @property
     def flags(self):
         """The ncd_nc_acc_create flags of the state."""
@@ -284,25 +249,15 @@ class Accumulator(_capi.Handle):
         """PairStats(mean, var, vals, cov) of peers.pairs on all data seen
         (ncd_nc_acc_pairs, first-pass state, either pass): which and p as
         there; "wcos_upper" uses the classifier set on the state."""
-        from .peers import Pair, PairStats, centre_value
+        from .peers import centre_value, pair_p, pair_stats, pair_value
         fname = "ncd_nc_acc_pairs"
-        try:
-            if not isinstance(which, (str, int, np.integer)) or isinstance(which, bool):
-                raise TypeError
-            which = Pair[which.upper()] if isinstance(which, str) else Pair(int(which))
-        except (KeyError, ValueError, TypeError):
-            raise _lib.invalid("unknown pair statistic %r (known: %s)" % (
-                which, ", ".join(m.name.lower() for m in Pair)), fname) from None
+        which = pair_value(which, fname)
         c = centre_value(centre, fname)
-        if p is None:
-            p = {Pair.LOG: -1.0, Pair.RIESZ: float(self._d) - 2.0}.get(which, 1.0)
         mean, var = ctypes.c_double(), ctypes.c_double()
         vals = np.empty(self._k * (self._k - 1) // 2)
-        _capi.call(fname, self._handle(), c, int(which), float(p), byref(mean), byref(var),
-                   vals.ctypes.data)
-        m, v = mean.value, var.value
-        cov = math.sqrt(v) / m if m != 0 and not math.isnan(v) else float("nan")
-        return PairStats(m, v, vals, cov)
+        _capi.call(fname, self._handle(), c, int(which), pair_p(which, p, self._d),
+                   byref(mean), byref(var), vals.ctypes.data)
+        return pair_stats(mean, var, vals)
 
     def class_vectors(self, centre="sample"):
         """ClassVectors like peers.class_vectors on all data seen
@@ -353,18 +308,6 @@ class Accumulator(_capi.Handle):
         _capi.call(fname, self._handle(), None if ood is None else ood._handle(),
                    None if g_mean is None else gp, c, byref(out))
         return out.value
-
-    def copy(self):
-        """An independent copy (through save/load)."""
-        return Accumulator.load(self.save())
-
-    __copy__ = copy
-
-    def __deepcopy__(self, memo):
-        return self.copy()
-
-    def __reduce__(self):
-        return (_load_accumulator, (self.save(),))
 
     def __repr__(self):
         return "Accumulator(d=%d, k=%d)" % (self._d, self._k)

@@ -51,6 +51,7 @@ class Pair(enum.IntEnum):
 
 # ncd_metric: NC1 = 0 ... ERANK = 27, the names of metrics.METRICS upper-cased
 from .metrics import METRICS  # noqa: E402  (metrics imports nothing from here)
+from .streaming import batch  # noqa: E402  (streaming imports nothing from here)
 
 Metric = enum.IntEnum("Metric", [(m.upper(), i) for i, m in enumerate(METRICS)])
 Metric.__doc__ = "ncd_metric: index of each metric (NCD_NC1 = 0, ..., NCD_ERANK = 27)."
@@ -135,12 +136,16 @@ def twin(fname, f32, i64=False):
     return fname + ("_f32" if f32 else "") + ("_i64" if i64 else "")
 
 
-def features(h, y, fname, f32=True):
+def features(h, y, fname):
     """(keep, h addr, ldh, n, d, y addr, C name) of features and labels,
-    zero-copy where the library has the twin: float32 h -> fname_f32 (unless
-    f32 is False), int64 y -> ..._i64 (else converted once to float64 / int32)."""
-    f32 = f32 and _capi.has(twin(fname, True))
-    ha, hp, ldh, f32 = _arrays.matrix(h, "h", f32=f32)
+    zero-copy where the library has the twin: float32 h -> fname_f32, int64
+    y -> ..._i64 (else converted once to float64 / int32)."""
+    ha, hp, ldh, f32 = _arrays.matrix(h, "h", f32=_capi.has(twin(fname, True)))
+    return labelled(ha, hp, ldh, f32, y, fname)
+
+
+def labelled(ha, hp, ldh, f32, y, fname):
+    """features() for an already marshalled feature matrix (f32: it is float32)."""
     n, d = ha.shape
     ya, yp, i64 = _arrays.labels(y, n, i64=_capi.has(twin(fname, f32, True)))
     return (ha, ya), hp, ldh, n, d, yp, twin(fname, f32, i64)
@@ -152,13 +157,6 @@ def matrix_f32(h, fname, name="h"):
     return ha, hp, ldh, twin(fname, f32)
 
 
-def all_f32(*xs):
-    """True when every array is float32 (the twins taking two feature matrices,
-    ncd_nc_ood_orthodev_f32 and ncd_linear_cka_f32, need both float32; mixed
-    dtypes take the float64 call, never rounding float64 data to float)."""
-    return all(_arrays.to_numpy(x).dtype == _arrays.F32 for x in xs)
-
-
 def _rows(x, name, rows, d, fname):
     """(array, addr, ld) of a matrix that must be rows x d (rows None: any)."""
     a, p, ld, _ = _arrays.matrix(x, name)
@@ -168,31 +166,49 @@ def _rows(x, name, rows, d, fname):
     return a, p, ld
 
 
-def _k_from(w, k, y_keep, fname):
-    """k from w's rows, checked against a given k."""
-    if w is not None and k is not None and int(k) != w.shape[0]:
-        raise _lib.invalid("k=%d but w has %d rows" % (k, w.shape[0]), fname)
-    return w.shape[0] if w is not None else _arrays.n_classes(y_keep, k)
+def check_k(kw, k, y_keep, fname):
+    """k: kw (the classifier's row count, None without one) checked against a
+    given k, else the given k, else 1 + the largest label."""
+    if kw is not None:
+        if k is not None and int(k) != kw:
+            raise _lib.invalid("k=%d but w has %d rows" % (k, kw), fname)
+        k = kw
+    return _arrays.n_classes(y_keep, k)
+
+
+def pair_value(which, fname):
+    """The Pair of a pair-statistic name, Pair or value (InvalidArgument else)."""
+    try:
+        if not isinstance(which, (str, int, np.integer)) or isinstance(which, bool):
+            raise TypeError
+        return Pair[which.upper()] if isinstance(which, str) else Pair(int(which))
+    except (KeyError, ValueError, TypeError):
+        raise _lib.invalid("unknown pair statistic %r (known: %s)" % (
+            which, ", ".join(m.name.lower() for m in Pair)), fname) from None
+
+
+def pair_p(which, p, d):
+    """p as given, else the default of the Pair which in dimension d."""
+    if p is None:
+        p = {Pair.LOG: -1.0, Pair.RIESZ: float(d) - 2.0}.get(which, 1.0)
+    return float(p)
+
+
+def pair_stats(mean, var, vals):
+    """PairStats of the C outputs (c_double mean and var, the values)."""
+    m, v = mean.value, var.value
+    cov = math.sqrt(v) / m if m != 0 and not math.isnan(v) else float("nan")
+    return PairStats(m, v, vals, cov)
 
 
 def _pair_args(h, y, which, w, centre, p, k, fname):
     """(keep, C name, the C arguments up to p, k) shared by pairs and pair_grid."""
-    if isinstance(which, str):
-        try:
-            which = Pair[which.upper()]
-        except KeyError:
-            raise _lib.invalid("unknown pair statistic %r (known: %s)" % (
-                which, ", ".join(m.name.lower() for m in Pair)), fname) from None
-    elif isinstance(which, bool) or not isinstance(which, (int, np.integer)) \
-            or int(which) not in set(Pair):
-        raise _lib.invalid("unknown pair statistic %r" % (which,), fname)
-    which = Pair(int(which))
+    which = pair_value(which, fname)
     keep, hp, ldh, n, d, yp, name = features(h, y, fname)
     wa, wp, ldw = (None, None, 0) if w is None else _rows(w, "w", None, d, fname)
-    k = _k_from(wa, k, keep[1], fname)
-    if p is None:
-        p = {Pair.LOG: -1.0, Pair.RIESZ: float(d) - 2.0}.get(which, 1.0)
-    args = (n, d, k, hp, ldh, yp, wp, ldw, centre_value(centre, fname), int(which), float(p))
+    k = check_k(None if wa is None else wa.shape[0], k, keep[1], fname)
+    args = (n, d, k, hp, ldh, yp, wp, ldw, centre_value(centre, fname), int(which),
+            pair_p(which, p, d))
     return (keep, wa), name, args, k
 
 
@@ -206,9 +222,7 @@ def pairs(h, y, which, w=None, centre="sample", p=None, k=None):
     mean, var = ctypes.c_double(), ctypes.c_double()
     vals = np.empty(k * (k - 1) // 2)
     _capi.call(name, *args, byref(mean), byref(var), vals.ctypes.data)
-    m, v = mean.value, var.value
-    cov = math.sqrt(v) / m if m != 0 and not math.isnan(v) else float("nan")
-    return PairStats(m, v, vals, cov)
+    return pair_stats(mean, var, vals)
 
 
 def pair_grid(h, y, which, w=None, centre="sample", p=None, k=None):
@@ -232,7 +246,7 @@ def class_vectors(h, y, w=None, centre="sample", k=None):
     fname = "ncd_nc_class_vectors"
     keep, hp, ldh, n, d, yp, name = features(h, y, fname)
     wa, wp, ldw = (None, None, 0) if w is None else _rows(w, "w", None, d, fname)
-    k = _k_from(wa, k, keep[1], fname)
+    k = check_k(None if wa is None else wa.shape[0], k, keep[1], fname)
     norms, gram = np.empty(k), np.empty((k, k))
     dots, cos, dual = (np.empty(k), np.empty(k), np.empty(k)) if wa is not None else \
         (None, None, None)
@@ -264,10 +278,10 @@ def ood_orthodev(h, y, h_ood, centre="sample", k=None):
     mean of the out-of-distribution rows h_ood (ncd_nc_ood_orthodev; rhubarbwu's
     README call is centre="none"). float32 h and h_ood (both) go to the _f32 twin."""
     fname = "ncd_nc_ood_orthodev"
-    keep, hp, ldh, n, d, yp, name = features(h, y, fname, f32=all_f32(h, h_ood))
+    (hm, om), _ = batch(fname, (h, h_ood), ("h", "h_ood"))
+    keep, hp, ldh, n, d, yp, name = labelled(*hm, y, fname)
     k = _arrays.n_classes(keep[1], k)
-    f32 = name.startswith(fname + "_f32")
-    oa, op, ldo, _ = _arrays.matrix(h_ood, "h_ood", dtype=_arrays.F32 if f32 else _arrays.F64)
+    oa, op, ldo, _ = om
     if oa.shape[1] != d:
         raise _lib.invalid("h_ood must be n_ood x %d, got %s" % (d, oa.shape), fname)
     out = ctypes.c_double()
@@ -326,9 +340,15 @@ def nrc_metrics(h, t=None, wr=None, m=None, gamma=(0.0, 1.0), nctb=False,
     if ta is not None and ta.shape[1] != m:
         raise _lib.invalid("t must be n x %d, got %s" % (m, ta.shape), fname)
     wa, wp, ldw = (None, None, 0) if wr is None else _rows(wr, "wr", m, d, fname)
-    lo, hi = (gamma, gamma) if np.ndim(gamma) == 0 else tuple(gamma)
-    flags = (NRC_NCTB if nctb else 0) | (NRC_PCA_CENTRED if pca_centred else 0)
     out = np.empty(4)
-    _capi.call(name, n, d, hp, ldh, m, tp, ldt, wp, ldw, float(lo), float(hi), flags,
+    _capi.call(name, n, d, hp, ldh, m, tp, ldt, wp, ldw, *nrc_args(gamma, nctb, pca_centred),
                out.ctypes.data)
     return NRCMetrics(*out.tolist())
+
+
+def nrc_args(gamma, nctb, pca_centred):
+    """(gamma_lo, gamma_hi, flags) of the C NRC metric calls: gamma an
+    interval or one number, nctb / pca_centred the NRC_* flags."""
+    lo, hi = (gamma, gamma) if np.ndim(gamma) == 0 else tuple(gamma)
+    flags = (NRC_NCTB if nctb else 0) | (NRC_PCA_CENTRED if pca_centred else 0)
+    return float(lo), float(hi), flags

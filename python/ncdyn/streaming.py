@@ -25,7 +25,6 @@ __all__ = ["CkaAccumulator", "NrcAccumulator", "NRC_ACC_TARGETS"]
 
 #: ncd_nrc_acc_create flag: keep the target moments (NRC3); updates then need t
 NRC_ACC_TARGETS = 4
-_NRC_PCA_CENTRED = 2  # = peers.NRC_PCA_CENTRED (ncd_nrc_acc_create / _metrics flag)
 
 
 def saved_bytes(fname, h):
@@ -42,8 +41,7 @@ def saved_bytes(fname, h):
 def loaded_handle(fname, data):
     """(handle, raw bytes) of C function fname (an ncd_*_load) on bytes,
     bytearray or memoryview data."""
-    mv = memoryview(data).cast("B")
-    raw = data if isinstance(data, bytes) else mv.tobytes()
+    raw = data if isinstance(data, bytes) else memoryview(data).tobytes()
     h = c_void_p()
     _capi.call(fname, raw, len(raw), byref(h))
     return h, raw
@@ -57,27 +55,31 @@ def _restore(cls, data):
     return cls.load(data)
 
 
-def _batch(fname, mats, names):
-    """([_arrays.matrix tuples], C name) of the matrices of one batch: all
-    float32 -> fname_f32 zero-copy, else float64 (zero-copy when they are)."""
+def batch(fname, mats, names):
+    """([_arrays.matrix tuples], C name) of the matrices of one call: all
+    float32 -> fname_f32 zero-copy (where the library has it), else float64
+    (zero-copy when they are; each input converted at most once)."""
     arrs = [_arrays.to_numpy(m) for m in mats]
     for a, nm in zip(arrs, names):
         if a.dtype.kind not in "fiub":
             raise _lib.invalid("%s must be a real array, got dtype %s" % (nm, a.dtype), fname)
-    f32 = all(a.dtype == _arrays.F32 for a in arrs)
+    f32 = all(a.dtype == _arrays.F32 for a in arrs) and _capi.has(fname + "_f32")
     out = [_arrays.matrix(a, nm, dtype=_arrays.F32 if f32 else _arrays.F64)
            for a, nm in zip(arrs, names)]
     return out, fname + "_f32" if f32 else fname
 
 
 class _Stream(_capi.Handle):
-    """save/load/copy/pickle of a C streaming object (names ncd_<area>_acc_*)."""
+    """save/load/merge/copy/pickle of a C streaming object (names
+    ncd_<area>_acc_*: metrics.Accumulator and the classes below); a subclass
+    sets _area and _from_header(raw), its attributes from the saved header."""
 
     __slots__ = ()
     _area = None
 
     def save(self):
-        """The portable byte format (docs/peers.md "Streaming objects")."""
+        """The portable byte format (Accumulator: spec/metrics.md section 4e;
+        the others: docs/peers.md "Streaming objects")."""
         return saved_bytes("ncd_%s_acc_save" % self._area, self._handle())
 
     @classmethod
@@ -91,10 +93,13 @@ class _Stream(_capi.Handle):
         return self
 
     def merge(self, other):
-        """Add the state `other` (same sizes and flags) into this one."""
+        """Add the state `other` (same sizes and flags; an Accumulator also the
+        same classifier and pass) into this one."""
         fname = "ncd_%s_acc_merge" % self._area
-        if not isinstance(other, type(self)):
-            raise _lib.invalid("merge() needs a %s" % type(self).__name__, fname)
+        base = next(c for c in type(self).__mro__ if "_area" in vars(c))  # the public class
+        if not isinstance(other, base):
+            raise _lib.invalid("merge() needs %s %s" % (
+                "an" if base.__name__[0] in "AEIOU" else "a", base.__name__), fname)
         _capi.call(fname, self._handle(), other._handle())
         return self
 
@@ -123,7 +128,7 @@ class CkaAccumulator(_Stream):
 
     def __init__(self, d1, d2):
         d1, d2 = int(d1), int(d2)
-        if d1 < 0 or d2 < 0:
+        if d1 < 1 or d2 < 1:
             raise _lib.invalid("d1 and d2 must be >= 1", "ncd_cka_acc_create")
         h = c_void_p()
         _capi.call("ncd_cka_acc_create", d1, d2, byref(h))
@@ -147,7 +152,7 @@ class CkaAccumulator(_Stream):
         """Add n paired rows x (n x d1) and z (n x d2): both float32 go
         zero-copy to ncd_cka_acc_update_f32, else float64 (zero-copy)."""
         fname = "ncd_cka_acc_update"
-        mats, name = _batch(fname, (x, z), ("x", "z"))
+        mats, name = batch(fname, (x, z), ("x", "z"))
         (xa, xp, ldx, _), (za, zp, ldz, _) = mats
         if xa.shape[1] != self._d1 or za.shape[1] != self._d2 or xa.shape[0] != za.shape[0]:
             raise _lib.invalid("x and z must be n x %d and n x %d, got %s and %s"
@@ -180,9 +185,10 @@ class NrcAccumulator(_Stream):
 
     def __init__(self, d, m, targets=False, pca_centred=False):
         d, m = int(d), int(m)
-        if d < 0 or m < 0:
+        if d < 1 or m < 1:
             raise _lib.invalid("d and m must be >= 1", "ncd_nrc_acc_create")
-        flags = (NRC_ACC_TARGETS if targets else 0) | (_NRC_PCA_CENTRED if pca_centred else 0)
+        from .peers import NRC_PCA_CENTRED
+        flags = (NRC_ACC_TARGETS if targets else 0) | (NRC_PCA_CENTRED if pca_centred else 0)
         h = c_void_p()
         _capi.call("ncd_nrc_acc_create", d, m, flags, byref(h))
         self._own(h)
@@ -210,7 +216,8 @@ class NrcAccumulator(_Stream):
     @property
     def pca_centred(self):
         """Whether the state keeps the centred moments of H."""
-        return bool(self._flags & _NRC_PCA_CENTRED)
+        from .peers import NRC_PCA_CENTRED
+        return bool(self._flags & NRC_PCA_CENTRED)
 
     def update(self, h, t=None):
         """Add n rows of features h (n x d) and, for a targets state, targets
@@ -220,7 +227,7 @@ class NrcAccumulator(_Stream):
         if (t is None) == self.targets:
             raise _lib.invalid("t is required with targets=True and refused without",
                                fname)
-        mats, name = _batch(fname, (h,) if t is None else (h, t), ("h", "t"))
+        mats, name = batch(fname, (h,) if t is None else (h, t), ("h", "t"))
         ha, hp, ldh, _ = mats[0]
         tp, ldt = None, 0
         if t is not None:
@@ -239,7 +246,7 @@ class NrcAccumulator(_Stream):
         (ncd_nrc_acc_metrics): wr the m x d regression head or None (NRC2,
         NRC3 NaN), gamma an interval or one number, nctb nc-toolbox's literal
         NRC3, pca_centred V of NRC1 from the centred H (needs the flag)."""
-        from .peers import NRC_NCTB, NRC_PCA_CENTRED, NRCMetrics
+        from .peers import NRCMetrics, nrc_args
         fname = "ncd_nrc_acc_metrics"
         wa, wp, ldw = None, None, 0
         if wr is not None:
@@ -247,10 +254,8 @@ class NrcAccumulator(_Stream):
             if wa.shape != (self._m, self._d):
                 raise _lib.invalid("wr must be %d x %d, got %s"
                                    % (self._m, self._d, wa.shape), fname)
-        lo, hi = (gamma, gamma) if np.ndim(gamma) == 0 else tuple(gamma)
-        flags = (NRC_NCTB if nctb else 0) | (NRC_PCA_CENTRED if pca_centred else 0)
         out = np.empty(4)
-        _capi.call(fname, self._handle(), wp, ldw, float(lo), float(hi), flags,
+        _capi.call(fname, self._handle(), wp, ldw, *nrc_args(gamma, nctb, pca_centred),
                    out.ctypes.data)
         return NRCMetrics(*out.tolist())
 
