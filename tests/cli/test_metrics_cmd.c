@@ -255,6 +255,27 @@ START_TEST(metrics_exit_codes) {
     ck_assert_msg(rc == cs[c].code, "case %zu (%s): exit %d, %s", c, args, rc, err);
     ck_assert_msg(strstr(err, needle) != NULL, "case %zu: '%s' lacks '%s'", c, err, needle);
   }
+  /* k from the labels (no --classes), counted in the one label pass while the
+   * count array grows: a gap in the classes, a label >= n (not counted) before a
+   * negative one (the negative is still reported: the whole file is scanned),
+   * and a label >= n alone; --batch 7 so the growth crosses batches. */
+  const struct { size_t at; double val; size_t at2; double val2; const char *needle; } ks[] = {
+      {39, 6, 39, 6, "class 4 has no samples"},      /* labels 0..3 and one 6 */
+      {3, 1000, 30, -1, "label -1 of sample 30"},
+      {3, 1000, 3, 1000, "1001 classes but only 40"},
+  };
+  for (size_t c = 0; c < sizeof ks / sizeof ks[0]; c++) {
+    v[ks[c].at] = ks[c].val;
+    v[ks[c].at2] = ks[c].val2;
+    cu_write_npy(bad, 1, 'i', 8, 0, 0, 1, 40, 1, v);
+    v[ks[c].at] = (double)(ks[c].at % 4);
+    v[ks[c].at2] = (double)(ks[c].at2 % 4);
+    snprintf(args, sizeof args, "metrics --features %s --labels %s --batch 7", hf, bad);
+    int rc = cu_run(args, out, sizeof out, err, sizeof err);
+    ck_assert_msg(rc == 2, "labels case %zu: exit %d, %s", c, rc, err);
+    ck_assert_msg(strstr(err, ks[c].needle) != NULL, "labels case %zu: '%s' lacks '%s'", c, err,
+                  ks[c].needle);
+  }
   /* NaN in the features: the library refuses the batch (exit 3) */
   D.h[33] = NAN;
   cu_write_npy(hf, 1, 'f', 8, 0, 0, 2, D.n, D.d, D.h);

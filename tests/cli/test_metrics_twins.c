@@ -238,8 +238,8 @@ START_TEST(grid_text_rows) {
 }
 END_TEST
 
-/* arr_read_f32: float32 rows as float, any byte and memory order, in slices of
- * the staging area; other dtypes refused. */
+/* arr_read_f32: float32 rows as float (bits copied straight from the scratch
+ * buffer), any byte and memory order; other dtypes refused. */
 START_TEST(reader_f32) {
   write_inputs();
   const char *files[3] = {h32le, h32be, h32st};
@@ -259,7 +259,7 @@ START_TEST(reader_f32) {
   ck_assert_int_eq(arr_read_f32(&a, 0, 1, got, e), -1);
   ck_assert_msg(strstr(e, "float32 data is needed") != NULL, "%s", e);
   arr_close(&a);
-  /* rows longer than the staging area (ARR_SCRATCH / 8 doubles): one row per slice */
+  /* rows longer than the scratch buffer (ARR_SCRATCH / 8 doubles) */
   const size_t d = ARR_SCRATCH / 8 + 3, n = 3;
   double *big = malloc(n * d * sizeof *big);
   for (size_t i = 0; i < n * d; i++) big[i] = (double)(float)(0.1 * (double)i - 7.0);

@@ -163,9 +163,27 @@ static int host_big_endian(void) {
   return c == 0;
 }
 
-/* Converts `count` stored elements at `src` into out[i * stride] (double or int64). */
-static void convert(const arr_file *a, const unsigned char *src, size_t count, double *outd,
-                    int64_t *outi, size_t stride) {
+/* Where converted elements go: exactly one of d (double), f (float) or i
+ * (int64) is set; element i of a run lands at index i * stride. */
+typedef struct arr_out {
+  double *d;
+  float *f;
+  int64_t *i;
+} arr_out;
+
+static arr_out out_advance(arr_out o, size_t by) {
+  if (o.d) o.d += by;
+  else if (o.f) o.f += by;
+  else o.i += by;
+  return o;
+}
+
+/* Converts `count` stored elements at `src` into the output at o[i * stride]:
+ * float32 into float is a copy of the (byte-swapped) bits, float64 into float
+ * one rounding (arr_read_f32 accepts float32 only today), floats into double
+ * and integers into int64 exact. Float output is for float sources only. */
+static void convert(const arr_file *a, const unsigned char *src, size_t count, arr_out o,
+                    size_t stride) {
   size_t es = arr_elsize(a->dtype);
   int swap = a->big_endian != host_big_endian();
   for (size_t i = 0; i < count; i++) {
@@ -174,19 +192,29 @@ static void convert(const arr_file *a, const unsigned char *src, size_t count, d
     double v = 0;
     int64_t iv = 0;
     switch (a->dtype) {
-    case ARR_F32: { float x; memcpy(&x, b, 4); v = x; break; }
+    case ARR_F32: {
+      float x;
+      memcpy(&x, b, 4);
+      if (o.f) {
+        o.f[i * stride] = x;
+        continue;
+      }
+      v = x;
+      break;
+    }
     case ARR_F64: memcpy(&v, b, 8); break;
     case ARR_I32: { int32_t x; memcpy(&x, b, 4); iv = x; break; }
     case ARR_I64: memcpy(&iv, b, 8); break;
     }
-    if (outd) outd[i * stride] = v;
-    else outi[i * stride] = iv;
+    if (o.d) o.d[i * stride] = v;
+    else if (o.f) o.f[i * stride] = (float)v;
+    else o.i[i * stride] = iv;
   }
 }
 
 /* Reads `count` contiguous elements starting at element index `first`. */
-static int read_run(arr_file *a, uint64_t first, uint64_t count, double *outd, int64_t *outi,
-                    size_t stride, char *err) {
+static int read_run(arr_file *a, uint64_t first, uint64_t count, arr_out o, size_t stride,
+                    char *err) {
   size_t es = arr_elsize(a->dtype);
   uint64_t off = a->offset + first * es;
   if (off > (uint64_t)INT64_MAX || fseeko(a->f, (off_t)off, SEEK_SET) != 0)
@@ -199,25 +227,23 @@ static int read_run(arr_file *a, uint64_t first, uint64_t count, double *outd, i
       return arr_fail(err, a, "truncated data: read failed %s byte %" PRIu64,
                       ferror(a->f) ? "at" : "(end of file) near",
                       (uint64_t)ftello(a->f));
-    convert(a, a->scratch, m, outd, outi, stride);
-    if (outd) outd += m * stride;
-    else outi += m * stride;
+    convert(a, a->scratch, m, o, stride);
+    o = out_advance(o, m * stride);
     count -= m;
   }
   return 0;
 }
 
-static int read_rows(arr_file *a, uint64_t row0, size_t nrows, double *outd, int64_t *outi,
-                     char *err) {
+static int read_rows(arr_file *a, uint64_t row0, size_t nrows, arr_out o, char *err) {
   if (row0 > a->rows || nrows > a->rows - row0)
     return arr_fail(err, a, "rows %" PRIu64 "..%" PRIu64 " past the %" PRIu64 " rows", row0,
                     row0 + nrows, a->rows);
   if (nrows == 0 || a->cols == 0) return 0;
   if (!a->fortran || a->ndim == 1 || a->cols == 1)
-    return read_run(a, row0 * a->cols, (uint64_t)nrows * a->cols, outd, outi, 1, err);
+    return read_run(a, row0 * a->cols, (uint64_t)nrows * a->cols, o, 1, err);
   for (uint64_t j = 0; j < a->cols; j++) /* column j of the batch: one run */
-    if (read_run(a, j * a->rows + row0, nrows, outd ? outd + j : NULL, outi ? outi + j : NULL,
-                 (size_t)a->cols, err) != 0)
+    if (read_run(a, j * a->rows + row0, nrows, out_advance(o, (size_t)j), (size_t)a->cols,
+                 err) != 0)
       return -1;
   return 0;
 }
@@ -226,48 +252,31 @@ int arr_read_f64(arr_file *a, uint64_t row0, size_t nrows, double *out, char *er
   if (!arr_is_float(a))
     return arr_fail(err, a, "dtype %s where floating-point data is needed",
                     arr_dtype_name(a->dtype));
-  return read_rows(a, row0, nrows, out, NULL, err);
+  const arr_out o = {out, NULL, NULL};
+  return read_rows(a, row0, nrows, o, err);
 }
 
 int arr_read_f32(arr_file *a, uint64_t row0, size_t nrows, float *out, char *err) {
   if (a->dtype != ARR_F32)
     return arr_fail(err, a, "dtype %s where float32 data is needed", arr_dtype_name(a->dtype));
-  size_t cols = (size_t)a->cols;
-  if (nrows == 0 || cols == 0) return read_rows(a, row0, nrows, NULL, NULL, err);
-  /* through a double staging area of about ARR_SCRATCH bytes (at least one row):
-   * float -> double -> float is exact */
-  size_t step = ARR_SCRATCH / sizeof(double) / cols;
-  if (step == 0) step = 1;
-  if (step > nrows) step = nrows;
-  double *tmp = malloc(step * cols * sizeof *tmp);
-  if (!tmp) return arr_fail(err, a, "out of memory for a row of %zu values", cols);
-  for (size_t r = 0; r < nrows;) {
-    size_t m = nrows - r < step ? nrows - r : step;
-    if (read_rows(a, row0 + r, m, tmp, NULL, err) != 0) {
-      free(tmp);
-      return -1;
-    }
-    for (size_t i = 0; i < m * cols; i++) out[r * cols + i] = (float)tmp[i];
-    r += m;
-  }
-  free(tmp);
-  return 0;
+  const arr_out o = {NULL, out, NULL}; /* straight into out: no staging, no allocation */
+  return read_rows(a, row0, nrows, o, err);
 }
 
 int arr_read_i32(arr_file *a, uint64_t row0, size_t nrows, int32_t *out, char *err) {
   if (arr_is_float(a))
     return arr_fail(err, a, "dtype %s where integer labels are needed (int32 or int64)",
                     arr_dtype_name(a->dtype));
-  size_t total = nrows * (size_t)a->cols;
   /* convert through an int64 staging area in slices so memory stays bounded */
   int64_t tmp[1024];
   uint64_t step = a->cols ? 1024 / a->cols : 1024;
-  if (step == 0) { /* a row longer than 1024 integers: rows one by one */
+  if (step == 0) { /* a row longer than the 1024-integer staging area: refused */
     return arr_fail(err, a, "integer rows of %" PRIu64 " values are not supported", a->cols);
   }
   for (size_t r = 0; r < nrows;) {
     size_t m = nrows - r < step ? nrows - r : (size_t)step;
-    if (read_rows(a, row0 + r, m, NULL, tmp, err) != 0) return -1;
+    const arr_out o = {NULL, NULL, tmp};
+    if (read_rows(a, row0 + r, m, o, err) != 0) return -1;
     for (size_t i = 0; i < m * a->cols; i++) {
       if (tmp[i] < INT32_MIN || tmp[i] > INT32_MAX)
         return arr_fail(err, a, "value %" PRId64 " at row %" PRIu64 " does not fit in int32",
@@ -276,6 +285,5 @@ int arr_read_i32(arr_file *a, uint64_t row0, size_t nrows, int32_t *out, char *e
     }
     r += m;
   }
-  (void)total;
   return 0;
 }

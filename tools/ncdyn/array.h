@@ -49,7 +49,8 @@ int arr_open_safetensors(FILE *f, uint64_t size, const char *tensor, arr_file *a
 /* Rows [row0, row0 + nrows) converted to double, row-major nrows x cols. */
 int arr_read_f64(arr_file *a, uint64_t row0, size_t nrows, double *out, char *err);
 /* Rows [row0, row0 + nrows) of a float32 array as float (error for other
- * dtypes), row-major nrows x cols; memory beyond `out`: one staging slice. */
+ * dtypes), row-major nrows x cols, written straight from the scratch buffer
+ * (bit-exact, no allocation). */
 int arr_read_f32(arr_file *a, uint64_t row0, size_t nrows, float *out, char *err);
 /* Rows of an integer array converted to int32 (values outside int32: error). */
 int arr_read_i32(arr_file *a, uint64_t row0, size_t nrows, int32_t *out, char *err);

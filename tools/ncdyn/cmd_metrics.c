@@ -148,8 +148,14 @@ static int run(const char *cmd, state *s, const char *fs, const char *ls, const 
   if (batch > SIZE_MAX / sizeof(double) / d ||
       !(s->h = malloc(batch * d * sizeof *s->h)) || !(s->y = malloc(batch * sizeof *s->y)))
     return cli_error(EXIT_LIBRARY, cmd, "out of memory for a batch of %zu rows x %zu", batch, d);
-  /* label pass: range and k */
+  /* one label pass: range, k and the class counts. Without --classes/--weights
+   * the count array grows with the largest label so far; a label >= n means more
+   * classes than samples (reported below), so it is not counted and the array
+   * never exceeds n entries. */
   int32_t ymax = -1;
+  size_t cap = k;
+  if (k && !(s->count = calloc(k, sizeof *s->count)))
+    return cli_error(EXIT_LIBRARY, cmd, "out of memory");
   for (size_t r0 = 0; r0 < n; r0 += batch) {
     size_t m = n - r0 < batch ? n - r0 : batch;
     if (arr_read_i32(&s->Y, r0, m, s->y, err)) return cli_error(EXIT_INPUT, cmd, "%s", err);
@@ -157,20 +163,25 @@ static int run(const char *cmd, state *s, const char *fs, const char *ls, const 
       if (s->y[i] < 0 || (k && (size_t)s->y[i] >= k))
         return cli_error(EXIT_INPUT, cmd, "%s: label %" PRId32 " of sample %zu outside [0, %zu)",
                          s->Y.name, s->y[i], r0 + i, k ? k : (size_t)INT32_MAX);
+      size_t c = (size_t)s->y[i];
       if (s->y[i] > ymax) ymax = s->y[i];
+      if (c >= n) continue;
+      if (c >= cap) {
+        size_t nc = cap * 2 > c + 1 ? cap * 2 : c + 1;
+        if (nc > n) nc = n;
+        size_t *g = realloc(s->count, nc * sizeof *g);
+        if (!g) return cli_error(EXIT_LIBRARY, cmd, "out of memory");
+        memset(g + cap, 0, (nc - cap) * sizeof *g);
+        s->count = g;
+        cap = nc;
+      }
+      s->count[c]++;
     }
   }
   if (!k) k = (size_t)ymax + 1;
   if (k < 2) return cli_error(EXIT_INPUT, cmd, "%s: need at least 2 classes", s->Y.name);
   if (k > n)
     return cli_error(EXIT_INPUT, cmd, "%s: %zu classes but only %zu samples", s->Y.name, k, n);
-  if (!(s->count = calloc(k, sizeof *s->count)))
-    return cli_error(EXIT_LIBRARY, cmd, "out of memory");
-  for (size_t r0 = 0; r0 < n; r0 += batch) {
-    size_t m = n - r0 < batch ? n - r0 : batch;
-    if (arr_read_i32(&s->Y, r0, m, s->y, err)) return cli_error(EXIT_INPUT, cmd, "%s", err);
-    for (size_t i = 0; i < m; i++) s->count[s->y[i]]++;
-  }
   for (size_t c = 0; c < k; c++)
     if (!s->count[c])
       return cli_error(EXIT_INPUT, cmd, "%s: class %zu has no samples (every class in [0, %zu) "

@@ -69,8 +69,7 @@ int cli_size(const char *cmd, const char *opt, const char *s, size_t min, size_t
 }
 
 int cli_double(const char *cmd, const char *opt, const char *s, double *out) {
-  char *end;
-  errno = 0;
+  char *end; /* overflow gives +-HUGE_VAL (refused as not finite); underflow is kept */
   double v = strtod(s, &end);
   if (end == s || *end || !isfinite(v))
     return cli_error(EXIT_USAGE, cmd, "--%s: '%s' is not a finite number", opt, s);
