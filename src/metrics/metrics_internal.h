@@ -148,16 +148,6 @@ void ncd__peers_centre(size_t d, size_t k, const size_t *count, const double *re
  * v[NCD_NC1_TRACE_RATIO] already set) from the frozen first pass and q (k or
  * NULL). Allocation failure: NCD_ENOMEM. */
 int ncd__peers_assemble(const ncd__ncf *f, const double *q, double *v);
-/* Validation of (n, d, k, h, ldh, y) for the peer calls: NCD_EINVAL (NULL,
- * sizes, ld, labels, a class without samples), NCD_ENOMEM. elem = sizeof of
- * an element of h. */
-int ncd__peers_check(size_t n, size_t d, size_t k, const void *h, size_t ldh, size_t elem,
-                     const int32_t *y);
-/* Pass 1 of the peer calls on validated input: s allocated, src opened on h,
- * class means, NaN/Inf scan through the means (NCD_ENONFINITE). On error both
- * are released; on success the caller frees them. */
-int ncd__peers_pass1(size_t n, size_t d, size_t k, const double *h, size_t ldh,
-                     const int32_t *y, ncd__cstats *s, ncd__rowsrc *src);
 /* Effective rank of a d x d scatter s (destroyed) from its eigenvalues. */
 int ncd__peers_erank_scatter(size_t d, double *s, double *erank);
 /* Effective rank of the sample-centred data from the within-class scatter sw
@@ -165,9 +155,6 @@ int ncd__peers_erank_scatter(size_t d, double *s, double *erank);
  * (k x d, relative to any point) with counts: S_T = S_W + Mbar^T diag(n_c) Mbar. */
 int ncd__peers_erank_total(size_t d, size_t k, const size_t *count, const double *m,
                            double *sw, double *erank);
-/* NRC1 profile (d values) with V from the centred H (NCD_NRC_PCA_CENTRED);
- * h validated and scanned by the caller. */
-int ncd__peers_nrc1_centred(size_t n, size_t d, const double *h, size_t ldh, double *out);
 /* Global and per-class effective ranks (either may be NULL) from pass-1 class
  * statistics and the rows. */
 int ncd__peers_erank(const ncd__cstats *st, ncd__rowsrc *src, const int32_t *y,
@@ -205,11 +192,15 @@ int ncd__peers_y32(size_t n, const int32_t *y32, const int64_t *y64, int32_t **b
                    const int32_t **y);
 /* NaN/Inf scan of a float64 or float32 matrix: NCD_ENONFINITE. */
 int ncd__peers_scan(const double *h64, const float *h32, size_t n, size_t d, size_t ld);
-/* ncd__peers_check for either feature and label type. */
+/* Validation of a peer call's input (n, d, k, h, ldh, labels): NCD_EINVAL
+ * (NULL, sizes, ld, labels, a class without samples), NCD_ENOMEM. */
 int ncd__peers_check_in(const ncd__pin *a);
 /* ncd__peers_check_in, then the int32 labels (*ybuf to free, also on error). */
 int ncd__peers_begin(const ncd__pin *a, int32_t **ybuf, const int32_t **y);
-/* ncd__peers_pass1 for float64 or float32 features, labels y (int32). */
+/* Pass 1 of the peer calls on validated input (float64 or float32 features,
+ * labels y int32): s allocated, src opened on h, class means, NaN/Inf scan
+ * through the means (NCD_ENONFINITE). On error both are released; on success
+ * the caller frees them. */
 int ncd__peers_pass1_src(const ncd__pin *a, const int32_t *y, ncd__cstats *s,
                          ncd__rowsrc *src);
 /* NRC (peers_nrc.c): a row source over h in the NRC blocks; the NRC1

@@ -209,10 +209,6 @@ int ncd__peers_nrc1(size_t n, size_t d, const double *h64, const float *h32, siz
   return st;
 }
 
-int ncd__peers_nrc1_centred(size_t n, size_t d, const double *h, size_t ldh, double *out) {
-  return ncd__peers_nrc1(n, d, h, NULL, ldh, 1, out);
-}
-
 static int profile_run(size_t n, size_t d, const double *h64, const float *h32, size_t ldh,
                        double *out) {
   NCD_TRY(check_h(n, d, h64 ? (const void *)h64 : (const void *)h32, ldh,
