@@ -225,7 +225,7 @@ void ncd__sil_sums(ncd__rowsrc *src, const int32_t *y, double *sums);
  * NCD_ENOMEM (nothing written). */
 int ncd__sil_score(ncd__rowsrc *src, const int32_t *y, size_t k, const size_t *count,
                    const double *sil, double *per_sample, double *tot);
-/* Mean and population variance of a pair statistic (peers_nc.c pair_stats) from
+/* Mean and population variance of a pair statistic (peers_nc.c) from
  * counts, means relative to any point mrel, centred means mbar (k x d), q (k,
  * or NULL unless CDNV) and w (k x d, ldw, or NULL unless WCOS_UPPER). */
 int ncd__peers_pair_stats(size_t d, size_t k, const size_t *count, const double *mrel,

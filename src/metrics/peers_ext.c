@@ -250,8 +250,9 @@ NCD_API int ncd_nc_ood_orthodev_f32_i64(size_t n, size_t d, size_t k, const floa
 
 /* ---- ncd_nc_class_vectors (P-7) ---- */
 
-static void class_vectors(size_t d, size_t k, const double *mb, const double *w, size_t ldw,
-                          double *norms, double *dots, double *cosines, double *dual) {
+void ncd__peers_class_vectors(size_t d, size_t k, const double *mb, const double *w,
+                              size_t ldw, double *norms, double *dots, double *cosines,
+                              double *dual) {
   for (size_t c = 0; c < k; c++) {
     const double *a = mb + c * d, *x = w ? w + c * ldw : NULL;
     double mm = 0.0, ww = 0.0, mw = 0.0;
@@ -271,12 +272,6 @@ static void class_vectors(size_t d, size_t k, const double *mb, const double *w,
       dual[c] = mm > 0.0 && ww > 0.0 ? sqrt(t) : NAN;
     }
   }
-}
-
-void ncd__peers_class_vectors(size_t d, size_t k, const double *mb, const double *w,
-                              size_t ldw, double *norms, double *dots, double *cosines,
-                              double *dual) {
-  class_vectors(d, k, mb, w, ldw, norms, dots, cosines, dual);
 }
 
 typedef struct cvreq {
@@ -306,7 +301,8 @@ static int cv_run(const ncd__pin *a, const cvreq *q) {
   int st = ncd__peers_pass1_src(a, y, &s, &src);
   if (st == NCD_OK) {
     ncd__peers_centre(d, k, s.count, s.ref, s.m, q->centre, s.mg, s.mbar);
-    class_vectors(d, k, s.mbar, q->w, q->ldw, q->norms, q->dots, q->cosines, q->dual);
+    ncd__peers_class_vectors(d, k, s.mbar, q->w, q->ldw, q->norms, q->dots, q->cosines,
+                             q->dual);
     if (q->gram) ncd__syrk_aat(k, d, 1.0, s.mbar, d, 0.0, q->gram, q->ldg);
     ncd__rowsrc_free(&src);
     ncd__cstats_free(&s);
