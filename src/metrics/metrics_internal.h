@@ -148,6 +148,13 @@ void ncd__peers_centre(size_t d, size_t k, const size_t *count, const double *re
  * v[NCD_NC1_TRACE_RATIO] already set) from the frozen first pass and q (k or
  * NULL). Allocation failure: NCD_ENOMEM. */
 int ncd__peers_assemble(const ncd__ncf *f, const double *q, double *v);
+/* NC5 orthogonality deviation (P-9) from g - ref (d, overwritten by g - c0),
+ * c0 - ref = mg, centred means mbar (k x d), the OOD sample count n_ood and
+ * the 1-norm scale of the terms summed into g: the mean over the classes of
+ * |cos(mbar_c, g - c0)|, each term NaN when g = c0 within
+ * (n_ood + 2) eps scale (mg added to scale) or mbar_c = 0. */
+double ncd__ood_dev(size_t d, size_t k, double *g, const double *mg, const double *mbar,
+                    double n_ood, double scale);
 /* Effective rank of a d x d scatter s (destroyed) from its eigenvalues. */
 int ncd__peers_erank_scatter(size_t d, double *s, double *erank);
 /* Effective rank of the sample-centred data from the within-class scatter sw

@@ -153,6 +153,28 @@ NCD_API int ncd_nc_agreement_f32_i64(size_t n, size_t d, size_t k, const float *
                                      double *per_class)
 AGREE(NULL, h, NULL, y)
 
+double ncd__ood_dev(size_t d, size_t k, double *g, const double *mg, const double *mbar,
+                    double n_ood, double scale) {
+  double gg = 0.0, tot = 0.0;
+  for (size_t j = 0; j < d; j++) {
+    scale += fabs(mg[j]);
+    g[j] -= mg[j];
+    gg += g[j] * g[j];
+  }
+  /* g = c0 up to the rounding of the mean (at most (n_ood + 2) eps scale in
+   * the 1-norm): the direction of g - c0 is undetermined, the metric is NaN */
+  if (sqrt(gg) <= (n_ood + 2.0) * DBL_EPSILON * scale) gg = 0.0;
+  for (size_t c = 0; c < k; c++) {
+    double mm = 0.0, mgd = 0.0;
+    for (size_t j = 0; j < d; j++) {
+      mm += mbar[c * d + j] * mbar[c * d + j];
+      mgd += mbar[c * d + j] * g[j];
+    }
+    tot += mm > 0.0 && gg > 0.0 ? fabs(mgd) / sqrt(mm * gg) : NAN;
+  }
+  return tot / (double)k;
+}
+
 /* NC5 (P-9): features and OOD features of the same type. */
 static int ood_run(const ncd__pin *a, size_t n_ood, const double *o64, const float *o32,
                    size_t ldo, int centre, double *out) {
@@ -190,24 +212,7 @@ static int ood_run(const ncd__pin *a, size_t n_ood, const double *o64, const flo
           scale += fabs(t);
         }
     }
-    double gg = 0.0, tot = 0.0;
-    for (size_t j = 0; j < d; j++) {
-      scale += fabs(s.mg[j]);
-      g[j] -= s.mg[j];
-      gg += g[j] * g[j];
-    }
-    /* g = c0 up to the rounding of the mean (at most (n_ood + 2) eps scale in
-     * the 1-norm): the direction of g - c0 is undetermined, the metric is NaN */
-    if (sqrt(gg) <= (double)(n_ood + 2) * DBL_EPSILON * scale) gg = 0.0;
-    for (size_t c = 0; c < k; c++) {
-      double mm = 0.0, mg = 0.0;
-      for (size_t j = 0; j < d; j++) {
-        mm += s.mbar[c * d + j] * s.mbar[c * d + j];
-        mg += s.mbar[c * d + j] * g[j];
-      }
-      tot += mm > 0.0 && gg > 0.0 ? fabs(mg) / sqrt(mm * gg) : NAN;
-    }
-    *out = tot / (double)k;
+    *out = ncd__ood_dev(d, k, g, s.mg, s.mbar, (double)n_ood, scale);
   }
   ncd__free(g);
   ncd__free(ybuf);
