@@ -59,8 +59,7 @@ static int cka_run(size_t n, size_t d1, const double *x64, const float *x32, siz
     return NCD_EINVAL;
   NCD_TRY(ncd__peers_scan(x64, x32, n, d1, ldx));
   NCD_TRY(ncd__peers_scan(z64, z32, n, d2, ldz));
-  size_t dd = d1 + d2, bs = ((size_t)1 << 20) / (8 * dd);
-  if (bs < 16) bs = 16;
+  size_t bs = ncd__block_rows(d1 + d2, ncd__nc_block_bytes(d1 + d2));
   if (bs > n) bs = n;
   ncd__rowsrc sx, sz;
   memset(&sx, 0, sizeof sx);

@@ -59,8 +59,7 @@ static int agree_run(const ncd__pin *in, const agreq *q) {
   NCD_TRY(ncd__scan_finite(m, k, d, ldm));
   NCD_TRY(ncd__scan_finite(w, k, d, ldw));
   if (b) NCD_TRY(ncd__scan_finite_vec(b, k));
-  size_t bs = ncd__nc_block_bytes(d) / (8 * d);
-  if (bs < 1) bs = 1;
+  size_t bs = ncd__block_rows(d, ncd__nc_block_bytes(d));
   if (bs > n) bs = n;
   int32_t *ybuf;
   const int32_t *y;
