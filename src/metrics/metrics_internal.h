@@ -9,6 +9,8 @@
 #ifndef NCD_METRICS_INTERNAL_H
 #define NCD_METRICS_INTERNAL_H
 
+#include <math.h>
+
 #include "stats/stats_internal.h"
 
 /* Options (public ncd_nc_options, validated). */
@@ -80,6 +82,13 @@ void ncd__ncf_score(const ncd__ncf *f, const double *b64, const float *b32, size
 uint64_t ncd__nc_count_correct(size_t d, size_t k, const double *ref, const double *w,
                                size_t ldw, const double *b, const double *blk, size_t ld,
                                size_t nb, const int32_t *y, double *work);
+
+/* 1/||x|| (x of d entries, ncd__row_sumsq) to scale a row to unit length;
+ * a zero row gives zero_val (0: the row stays 0; NAN: it becomes NaN). */
+static inline double ncd__unit_scale(size_t d, const double *x, double zero_val) {
+  double t = ncd__row_sumsq(d, x);
+  return t > 0.0 ? 1.0 / sqrt(t) : zero_val;
+}
 
 /* Row-block buffer size for d features: 1 MiB (blocks of 256 rows at d = 512
  * keep the NC1 GEMM efficient), but at most 4 d^2 bytes (d/2 rows) so that no

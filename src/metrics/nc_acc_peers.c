@@ -19,9 +19,7 @@
 static void unit_rows(const double *blk, size_t ld, size_t nb, size_t d, double *u) {
   for (size_t r = 0; r < nb; r++) {
     const double *x = blk + r * ld;
-    double t = 0.0;
-    for (size_t j = 0; j < d; j++) t += x[j] * x[j];
-    double inv = t > 0.0 ? 1.0 / sqrt(t) : 0.0;
+    double inv = ncd__unit_scale(d, x, 0.0);
     for (size_t j = 0; j < d; j++) u[r * d + j] = x[j] * inv;
   }
 }
@@ -33,9 +31,7 @@ void ncd__sil_sums(ncd__rowsrc *src, const int32_t *y, double *sums) {
     const double *blk = ncd__rowsrc_block(src, i0, nb, &ld);
     for (size_t r = 0; r < nb; r++) {
       const double *x = blk + r * ld;
-      double t = 0.0, *s = sums + (size_t)y[i0 + r] * d;
-      for (size_t j = 0; j < d; j++) t += x[j] * x[j];
-      double inv = t > 0.0 ? 1.0 / sqrt(t) : 0.0;
+      double *s = sums + (size_t)y[i0 + r] * d, inv = ncd__unit_scale(d, x, 0.0);
       for (size_t j = 0; j < d; j++) s[j] += x[j] * inv;
     }
   }

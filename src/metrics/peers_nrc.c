@@ -37,14 +37,11 @@ static int gram(ncd__rowsrc *src, const double *mean, int unit, double *g, int *
     const double *h = ncd__rowsrc_block(src, i0, nb, &ldh);
     for (size_t r = 0; r < nb; r++) {
       const double *x = h + r * ldh;
-      double t = 0.0;
-      for (size_t j = 0; j < d; j++) {
-        b[r * d + j] = x[j] - (mean ? mean[j] : 0.0);
-        t += b[r * d + j] * b[r * d + j];
-      }
-      if (unit) {
-        if (!(t > 0.0)) *zero = 1;
-        for (size_t j = 0; j < d; j++) b[r * d + j] /= sqrt(t);
+      for (size_t j = 0; j < d; j++) b[r * d + j] = x[j] - (mean ? mean[j] : 0.0);
+      if (unit) { /* a zero row becomes NaN and is flagged */
+        double inv = ncd__unit_scale(d, b + r * d, NAN);
+        if (isnan(inv)) *zero = 1;
+        for (size_t j = 0; j < d; j++) b[r * d + j] *= inv;
       }
     }
     ncd__syrk_ata(nb, d, 1.0, b, d, i0 ? 1.0 : 0.0, g, d);

@@ -176,13 +176,12 @@ static int nrc2(ncd__rowsrc *src, size_t m, const double *wr, size_t ldwr, doubl
       size_t nb = n - i0 < src->block_rows ? n - i0 : src->block_rows, ldh;
       const double *h = ncd__rowsrc_block(src, i0, nb, &ldh);
       for (size_t i = 0; i < nb; i++) {
-        double nn = 0.0;
-        for (size_t j = 0; j < d; j++) nn += h[i * ldh + j] * h[i * ldh + j];
-        if (!(nn > 0.0)) {
+        double inv = ncd__unit_scale(d, h + i * ldh, NAN);
+        if (isnan(inv)) { /* a zero row: NRC2 undefined */
           tot = NAN;
           break;
         }
-        for (size_t j = 0; j < d; j++) u[j] = h[i * ldh + j] / sqrt(nn);
+        for (size_t j = 0; j < d; j++) u[j] = h[i * ldh + j] * inv;
         for (size_t q = 0; q < r; q++) {
           double c = 0.0;
           for (size_t j = 0; j < d; j++) c += vt[q * d + j] * u[j];
