@@ -164,6 +164,9 @@ int ncd__peers_assemble(const ncd__ncf *f, const double *q, double *v);
  * (n_ood + 2) eps scale (mg added to scale) or mbar_c = 0. */
 double ncd__ood_dev(size_t d, size_t k, double *g, const double *mg, const double *mbar,
                     double n_ood, double scale);
+/* Column means of the rows of a row source (d = src->cols values): summed
+ * block by block in row order, then divided by the row count (peers_cka.c). */
+void ncd__src_col_mean(ncd__rowsrc *src, double *mu);
 /* Effective rank of a d x d scatter s (destroyed) from its eigenvalues. */
 int ncd__peers_erank_scatter(size_t d, double *s, double *erank);
 /* Effective rank of the sample-centred data from the within-class scatter sw

@@ -50,18 +50,6 @@ static int gram(ncd__rowsrc *src, const double *mean, int unit, double *g, int *
   return NCD_OK;
 }
 
-/* Column means of the rows of src, block by block in row order. */
-static void src_mean(ncd__rowsrc *src, double *mean) {
-  size_t n = src->rows, d = src->cols;
-  memset(mean, 0, d * sizeof(double));
-  for (size_t i0 = 0; i0 < n; i0 += src->block_rows) {
-    size_t nb = n - i0 < src->block_rows ? n - i0 : src->block_rows, ldh;
-    const double *h = ncd__rowsrc_block(src, i0, nb, &ldh);
-    for (size_t i = 0; i < nb; i++)
-      for (size_t j = 0; j < d; j++) mean[j] += h[i * ldh + j] / (double)n;
-  }
-}
-
 /* V (d x d, row j = j-th principal direction, descending eigenvalue) and the
  * eigenvalues lam (descending) from the Gram g (destroyed); w: d doubles.
  * Rows are sign-fixed: largest-|.| entry positive (first index on ties). */
@@ -85,7 +73,7 @@ static int principal(ncd__rowsrc *src, int centre, double *v, double *lam, doubl
   size_t d = src->cols;
   double *g = ncd__malloc_array(d, d * sizeof(double)), *w = ncd__malloc_array(d, sizeof(double));
   int st = g && w ? NCD_OK : NCD_ENOMEM, zero = 0;
-  if (st == NCD_OK && centre) src_mean(src, mean);
+  if (st == NCD_OK && centre) ncd__src_col_mean(src, mean);
   if (st == NCD_OK) st = gram(src, centre ? mean : NULL, 0, g, &zero);
   if (st == NCD_OK) st = eig_sorted(d, g, w, v, lam);
   ncd__free(g);
@@ -185,7 +173,7 @@ int ncd__peers_nrc1_src(ncd__rowsrc *src, int centre, double *out) {
   double *g = ncd__malloc_array(d, d * sizeof(double)), *gu = ncd__malloc_array(d, d * sizeof(double));
   double *mu = centre ? ncd__malloc_array(d, sizeof(double)) : NULL;
   int st = g && gu && (mu || !centre) ? NCD_OK : NCD_ENOMEM, zero = 0;
-  if (st == NCD_OK && centre) src_mean(src, mu);
+  if (st == NCD_OK && centre) ncd__src_col_mean(src, mu);
   if (st == NCD_OK) st = gram(src, mu, 0, g, &zero);
   if (st == NCD_OK) st = gram(src, NULL, 1, gu, &zero);
   if (st == NCD_OK) st = ncd__nrc1_from_grams(n, d, g, gu, zero, out);
