@@ -116,22 +116,18 @@ int ncd__nrc3_from_cov(size_t n, size_t m, size_t d, double *c, const double *wr
       double *us = mu;
       memset(us, 0, m * sizeof(double));
       for (size_t q = 0; q < m; q++) { /* column q of U = eigenvector of the q-th largest */
-        const double *u = c + (m - 1 - q) * m;
+        double *u = c + (m - 1 - q) * m;
         size_t am = 0;
         for (size_t i = 1; i < m; i++)
           if (fabs(u[i]) > fabs(u[am])) am = i;
-        double sg = u[am] < 0.0 ? -1.0 : 1.0, sv = e[m - 1 - q] > 0.0 ? sqrt(e[m - 1 - q]) : 0.0;
-        for (size_t i = 0; i < m; i++) us[i] += sg * u[i] * sv;
+        if (u[am] < 0.0) /* sign fixed once, in place (exact) */
+          for (size_t i = 0; i < m; i++) u[i] = -u[i];
+        double sv = e[m - 1 - q] > 0.0 ? sqrt(e[m - 1 - q]) : 0.0;
+        for (size_t i = 0; i < m; i++) us[i] += u[i] * sv;
       }
       for (size_t i = 0; i < m; i++) {
         double v = 0.0;
-        for (size_t q = 0; q < m; q++) {
-          const double *u = c + (m - 1 - q) * m;
-          size_t am = 0;
-          for (size_t l = 1; l < m; l++)
-            if (fabs(u[l]) > fabs(u[am])) am = l;
-          v += (u[am] < 0.0 ? -u[i] : u[i]) * us[q];
-        }
+        for (size_t q = 0; q < m; q++) v += c[(m - 1 - q) * m + i] * us[q];
         s[i] = v / sqrt((double)n);
       }
     }
