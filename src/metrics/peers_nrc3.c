@@ -70,9 +70,12 @@ static int nrc3(size_t n, size_t m, size_t d, const double *t, size_t ldt, const
   if (st == NCD_OK) {
     /* intended: C = (1/n) sum (t_i - tbar)(t_i - tbar)^T; literal: Yc^T Yc with rows centred
      * across their m targets */
-    if (!lit)
-      for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < m; j++) mu[j] += t[i * ldt + j] / (double)n;
+    if (!lit) { /* float64 rows: the source only points into t, cannot fail */
+      ncd__rowsrc ts;
+      (void)ncd__rowsrc_init(&ts, t, NULL, n, m, ldt, ncd__nc_block_bytes(m));
+      ncd__src_col_mean(&ts, mu);
+      ncd__rowsrc_free(&ts);
+    }
     for (size_t i = 0; i < n; i++) {
       double rm = 0.0;
       if (lit) {
