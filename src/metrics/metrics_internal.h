@@ -9,6 +9,8 @@
 #ifndef NCD_METRICS_INTERNAL_H
 #define NCD_METRICS_INTERNAL_H
 
+#include <math.h>
+
 #include "stats/stats_internal.h"
 
 /* Options (public ncd_nc_options, validated). */
@@ -81,6 +83,13 @@ uint64_t ncd__nc_count_correct(size_t d, size_t k, const double *ref, const doub
                                size_t ldw, const double *b, const double *blk, size_t ld,
                                size_t nb, const int32_t *y, double *work);
 
+/* 1/||x|| (x of d entries, ncd__row_sumsq) to scale a row to unit length;
+ * a zero row gives zero_val (0: the row stays 0; NAN: it becomes NaN). */
+static inline double ncd__unit_scale(size_t d, const double *x, double zero_val) {
+  double t = ncd__row_sumsq(d, x);
+  return t > 0.0 ? 1.0 / sqrt(t) : zero_val;
+}
+
 /* Row-block buffer size for d features: 1 MiB (blocks of 256 rows at d = 512
  * keep the NC1 GEMM efficient), but at most 4 d^2 bytes (d/2 rows) so that no
  * block buffer is as large as a d x d matrix, and at least 4 KiB. */
@@ -149,16 +158,16 @@ void ncd__peers_centre(size_t d, size_t k, const size_t *count, const double *re
  * v[NCD_NC1_TRACE_RATIO] already set) from the frozen first pass and q (k or
  * NULL). Allocation failure: NCD_ENOMEM. */
 int ncd__peers_assemble(const ncd__ncf *f, const double *q, double *v);
-/* Validation of (n, d, k, h, ldh, y) for the peer calls: NCD_EINVAL (NULL,
- * sizes, ld, labels, a class without samples), NCD_ENOMEM. elem = sizeof of
- * an element of h. */
-int ncd__peers_check(size_t n, size_t d, size_t k, const void *h, size_t ldh, size_t elem,
-                     const int32_t *y);
-/* Pass 1 of the peer calls on validated input: s allocated, src opened on h,
- * class means, NaN/Inf scan through the means (NCD_ENONFINITE). On error both
- * are released; on success the caller frees them. */
-int ncd__peers_pass1(size_t n, size_t d, size_t k, const double *h, size_t ldh,
-                     const int32_t *y, ncd__cstats *s, ncd__rowsrc *src);
+/* NC5 orthogonality deviation (P-9) from g - ref (d, overwritten by g - c0),
+ * c0 - ref = mg, centred means mbar (k x d), the OOD sample count n_ood and
+ * the 1-norm scale of the terms summed into g: the mean over the classes of
+ * |cos(mbar_c, g - c0)|, each term NaN when g = c0 within
+ * (n_ood + 2) eps scale (mg added to scale) or mbar_c = 0. */
+double ncd__ood_dev(size_t d, size_t k, double *g, const double *mg, const double *mbar,
+                    double n_ood, double scale);
+/* Column means of the rows of a row source (d = src->cols values): summed
+ * block by block in row order, then divided by the row count (peers_cka.c). */
+void ncd__src_col_mean(ncd__rowsrc *src, double *mu);
 /* Effective rank of a d x d scatter s (destroyed) from its eigenvalues. */
 int ncd__peers_erank_scatter(size_t d, double *s, double *erank);
 /* Effective rank of the sample-centred data from the within-class scatter sw
@@ -166,9 +175,6 @@ int ncd__peers_erank_scatter(size_t d, double *s, double *erank);
  * (k x d, relative to any point) with counts: S_T = S_W + Mbar^T diag(n_c) Mbar. */
 int ncd__peers_erank_total(size_t d, size_t k, const size_t *count, const double *m,
                            double *sw, double *erank);
-/* NRC1 profile (d values) with V from the centred H (NCD_NRC_PCA_CENTRED);
- * h validated and scanned by the caller. */
-int ncd__peers_nrc1_centred(size_t n, size_t d, const double *h, size_t ldh, double *out);
 /* Global and per-class effective ranks (either may be NULL) from pass-1 class
  * statistics and the rows. */
 int ncd__peers_erank(const ncd__cstats *st, ncd__rowsrc *src, const int32_t *y,
@@ -202,11 +208,15 @@ int ncd__peers_y32(size_t n, const int32_t *y32, const int64_t *y64, int32_t **b
                    const int32_t **y);
 /* NaN/Inf scan of a float64 or float32 matrix: NCD_ENONFINITE. */
 int ncd__peers_scan(const double *h64, const float *h32, size_t n, size_t d, size_t ld);
-/* ncd__peers_check for either feature and label type. */
+/* Validation of a peer call's input (n, d, k, h, ldh, labels): NCD_EINVAL
+ * (NULL, sizes, ld, labels, a class without samples), NCD_ENOMEM. */
 int ncd__peers_check_in(const ncd__pin *a);
 /* ncd__peers_check_in, then the int32 labels (*ybuf to free, also on error). */
 int ncd__peers_begin(const ncd__pin *a, int32_t **ybuf, const int32_t **y);
-/* ncd__peers_pass1 for float64 or float32 features, labels y (int32). */
+/* Pass 1 of the peer calls on validated input (float64 or float32 features,
+ * labels y int32): s allocated, src opened on h, class means, NaN/Inf scan
+ * through the means (NCD_ENONFINITE). On error both are released; on success
+ * the caller frees them. */
 int ncd__peers_pass1_src(const ncd__pin *a, const int32_t *y, ncd__cstats *s,
                          ncd__rowsrc *src);
 /* NRC (peers_nrc.c): a row source over h in the NRC blocks; the NRC1
@@ -231,7 +241,7 @@ void ncd__sil_sums(ncd__rowsrc *src, const int32_t *y, double *sums);
  * NCD_ENOMEM (nothing written). */
 int ncd__sil_score(ncd__rowsrc *src, const int32_t *y, size_t k, const size_t *count,
                    const double *sil, double *per_sample, double *tot);
-/* Mean and population variance of a pair statistic (peers_nc.c pair_stats) from
+/* Mean and population variance of a pair statistic (peers_nc.c) from
  * counts, means relative to any point mrel, centred means mbar (k x d), q (k,
  * or NULL unless CDNV) and w (k x d, ldw, or NULL unless WCOS_UPPER). */
 int ncd__peers_pair_stats(size_t d, size_t k, const size_t *count, const double *mrel,

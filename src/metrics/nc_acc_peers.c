@@ -19,9 +19,7 @@
 static void unit_rows(const double *blk, size_t ld, size_t nb, size_t d, double *u) {
   for (size_t r = 0; r < nb; r++) {
     const double *x = blk + r * ld;
-    double t = 0.0;
-    for (size_t j = 0; j < d; j++) t += x[j] * x[j];
-    double inv = t > 0.0 ? 1.0 / sqrt(t) : 0.0;
+    double inv = ncd__unit_scale(d, x, 0.0);
     for (size_t j = 0; j < d; j++) u[r * d + j] = x[j] * inv;
   }
 }
@@ -33,9 +31,7 @@ void ncd__sil_sums(ncd__rowsrc *src, const int32_t *y, double *sums) {
     const double *blk = ncd__rowsrc_block(src, i0, nb, &ld);
     for (size_t r = 0; r < nb; r++) {
       const double *x = blk + r * ld;
-      double t = 0.0, *s = sums + (size_t)y[i0 + r] * d;
-      for (size_t j = 0; j < d; j++) t += x[j] * x[j];
-      double inv = t > 0.0 ? 1.0 / sqrt(t) : 0.0;
+      double *s = sums + (size_t)y[i0 + r] * d, inv = ncd__unit_scale(d, x, 0.0);
       for (size_t j = 0; j < d; j++) s[j] += x[j] * inv;
     }
   }
@@ -193,24 +189,7 @@ NCD_API int ncd_nc_acc_ood_orthodev(const ncd_nc_acc *acc, const ncd_nc_acc *ood
   } else {
     for (size_t j = 0; j < d; j++) g[j] = g_mean[j] - acc->mom.ref[j], scale += fabs(g[j]);
   }
-  double gg = 0.0, tot = 0.0;
-  for (size_t j = 0; j < d; j++) {
-    scale += fabs(mg[j]);
-    g[j] -= mg[j];
-    gg += g[j] * g[j];
-  }
-  /* g = c0 up to the rounding of the means ((n_o + 2) eps scale, as the
-   * one-shot call): the direction of g - c0 is undetermined, NaN */
-  if (sqrt(gg) <= (no + 2.0) * DBL_EPSILON * scale) gg = 0.0;
-  for (size_t c = 0; c < k; c++) {
-    double mm = 0.0, mgd = 0.0;
-    for (size_t j = 0; j < d; j++) {
-      mm += mbar[c * d + j] * mbar[c * d + j];
-      mgd += mbar[c * d + j] * g[j];
-    }
-    tot += mm > 0.0 && gg > 0.0 ? fabs(mgd) / sqrt(mm * gg) : NAN;
-  }
-  *out = tot / (double)k;
+  *out = ncd__ood_dev(d, k, g, mg, mbar, no, scale);
   ncd__free(mg);
   ncd__free(g);
   return NCD_OK;

@@ -13,8 +13,7 @@
 #include "kernels/kernels_internal.h"
 #include "metrics_internal.h"
 
-/* Column means of a row source, summed block by block in row order. */
-static void col_mean(ncd__rowsrc *src, double *mu) {
+void ncd__src_col_mean(ncd__rowsrc *src, double *mu) {
   size_t n = src->rows, d = src->cols, bs = src->block_rows;
   memset(mu, 0, d * sizeof(double));
   for (size_t i0 = 0; i0 < n; i0 += bs) {
@@ -59,8 +58,7 @@ static int cka_run(size_t n, size_t d1, const double *x64, const float *x32, siz
     return NCD_EINVAL;
   NCD_TRY(ncd__peers_scan(x64, x32, n, d1, ldx));
   NCD_TRY(ncd__peers_scan(z64, z32, n, d2, ldz));
-  size_t dd = d1 + d2, bs = ((size_t)1 << 20) / (8 * dd);
-  if (bs < 16) bs = 16;
+  size_t bs = ncd__block_rows(d1 + d2, ncd__nc_block_bytes(d1 + d2));
   if (bs > n) bs = n;
   ncd__rowsrc sx, sz;
   memset(&sx, 0, sizeof sx);
@@ -77,8 +75,8 @@ static int cka_run(size_t n, size_t d1, const double *x64, const float *x32, siz
   if (st == NCD_OK) st = ncd__rowsrc_init(&sx, x64, x32, n, d1, ldx, bs * d1 * sizeof(double));
   if (st == NCD_OK) st = ncd__rowsrc_init(&sz, z64, z32, n, d2, ldz, bs * d2 * sizeof(double));
   if (st == NCD_OK) {
-    col_mean(&sx, mx);
-    col_mean(&sz, mz);
+    ncd__src_col_mean(&sx, mx);
+    ncd__src_col_mean(&sz, mz);
     for (size_t i0 = 0; i0 < n; i0 += bs) {
       size_t nb = n - i0 < bs ? n - i0 : bs, lx, lz;
       double beta = i0 ? 1.0 : 0.0;

@@ -59,8 +59,7 @@ static int agree_run(const ncd__pin *in, const agreq *q) {
   NCD_TRY(ncd__scan_finite(m, k, d, ldm));
   NCD_TRY(ncd__scan_finite(w, k, d, ldw));
   if (b) NCD_TRY(ncd__scan_finite_vec(b, k));
-  size_t bs = ncd__nc_block_bytes(d) / (8 * d);
-  if (bs < 1) bs = 1;
+  size_t bs = ncd__block_rows(d, ncd__nc_block_bytes(d));
   if (bs > n) bs = n;
   int32_t *ybuf;
   const int32_t *y;
@@ -153,6 +152,28 @@ NCD_API int ncd_nc_agreement_f32_i64(size_t n, size_t d, size_t k, const float *
                                      double *per_class)
 AGREE(NULL, h, NULL, y)
 
+double ncd__ood_dev(size_t d, size_t k, double *g, const double *mg, const double *mbar,
+                    double n_ood, double scale) {
+  double gg = 0.0, tot = 0.0;
+  for (size_t j = 0; j < d; j++) {
+    scale += fabs(mg[j]);
+    g[j] -= mg[j];
+    gg += g[j] * g[j];
+  }
+  /* g = c0 up to the rounding of the mean (at most (n_ood + 2) eps scale in
+   * the 1-norm): the direction of g - c0 is undetermined, the metric is NaN */
+  if (sqrt(gg) <= (n_ood + 2.0) * DBL_EPSILON * scale) gg = 0.0;
+  for (size_t c = 0; c < k; c++) {
+    double mm = 0.0, mgd = 0.0;
+    for (size_t j = 0; j < d; j++) {
+      mm += mbar[c * d + j] * mbar[c * d + j];
+      mgd += mbar[c * d + j] * g[j];
+    }
+    tot += mm > 0.0 && gg > 0.0 ? fabs(mgd) / sqrt(mm * gg) : NAN;
+  }
+  return tot / (double)k;
+}
+
 /* NC5 (P-9): features and OOD features of the same type. */
 static int ood_run(const ncd__pin *a, size_t n_ood, const double *o64, const float *o32,
                    size_t ldo, int centre, double *out) {
@@ -190,24 +211,7 @@ static int ood_run(const ncd__pin *a, size_t n_ood, const double *o64, const flo
           scale += fabs(t);
         }
     }
-    double gg = 0.0, tot = 0.0;
-    for (size_t j = 0; j < d; j++) {
-      scale += fabs(s.mg[j]);
-      g[j] -= s.mg[j];
-      gg += g[j] * g[j];
-    }
-    /* g = c0 up to the rounding of the mean (at most (n_ood + 2) eps scale in
-     * the 1-norm): the direction of g - c0 is undetermined, the metric is NaN */
-    if (sqrt(gg) <= (double)(n_ood + 2) * DBL_EPSILON * scale) gg = 0.0;
-    for (size_t c = 0; c < k; c++) {
-      double mm = 0.0, mg = 0.0;
-      for (size_t j = 0; j < d; j++) {
-        mm += s.mbar[c * d + j] * s.mbar[c * d + j];
-        mg += s.mbar[c * d + j] * g[j];
-      }
-      tot += mm > 0.0 && gg > 0.0 ? fabs(mg) / sqrt(mm * gg) : NAN;
-    }
-    *out = tot / (double)k;
+    *out = ncd__ood_dev(d, k, g, s.mg, s.mbar, (double)n_ood, scale);
   }
   ncd__free(g);
   ncd__free(ybuf);
@@ -250,8 +254,9 @@ NCD_API int ncd_nc_ood_orthodev_f32_i64(size_t n, size_t d, size_t k, const floa
 
 /* ---- ncd_nc_class_vectors (P-7) ---- */
 
-static void class_vectors(size_t d, size_t k, const double *mb, const double *w, size_t ldw,
-                          double *norms, double *dots, double *cosines, double *dual) {
+void ncd__peers_class_vectors(size_t d, size_t k, const double *mb, const double *w,
+                              size_t ldw, double *norms, double *dots, double *cosines,
+                              double *dual) {
   for (size_t c = 0; c < k; c++) {
     const double *a = mb + c * d, *x = w ? w + c * ldw : NULL;
     double mm = 0.0, ww = 0.0, mw = 0.0;
@@ -271,12 +276,6 @@ static void class_vectors(size_t d, size_t k, const double *mb, const double *w,
       dual[c] = mm > 0.0 && ww > 0.0 ? sqrt(t) : NAN;
     }
   }
-}
-
-void ncd__peers_class_vectors(size_t d, size_t k, const double *mb, const double *w,
-                              size_t ldw, double *norms, double *dots, double *cosines,
-                              double *dual) {
-  class_vectors(d, k, mb, w, ldw, norms, dots, cosines, dual);
 }
 
 typedef struct cvreq {
@@ -306,7 +305,8 @@ static int cv_run(const ncd__pin *a, const cvreq *q) {
   int st = ncd__peers_pass1_src(a, y, &s, &src);
   if (st == NCD_OK) {
     ncd__peers_centre(d, k, s.count, s.ref, s.m, q->centre, s.mg, s.mbar);
-    class_vectors(d, k, s.mbar, q->w, q->ldw, q->norms, q->dots, q->cosines, q->dual);
+    ncd__peers_class_vectors(d, k, s.mbar, q->w, q->ldw, q->norms, q->dots, q->cosines,
+                             q->dual);
     if (q->gram) ncd__syrk_aat(k, d, 1.0, s.mbar, d, 0.0, q->gram, q->ldg);
     ncd__rowsrc_free(&src);
     ncd__cstats_free(&s);

@@ -54,15 +54,6 @@ int ncd__peers_check_in(const ncd__pin *a) {
   return st;
 }
 
-int ncd__peers_check(size_t n, size_t d, size_t k, const void *h, size_t ldh, size_t elem,
-                     const int32_t *y) {
-  ncd__pin a = {n, d, k, ldh, NULL, NULL, y, NULL};
-  if (!h || !y) return NCD_EINVAL;
-  if (elem == sizeof(float)) a.h32 = h;
-  else a.h64 = h;
-  return ncd__peers_check_in(&a);
-}
-
 int ncd__peers_pass1_src(const ncd__pin *a, const int32_t *y, ncd__cstats *s,
                          ncd__rowsrc *src) {
   memset(src, 0, sizeof *src);
@@ -77,12 +68,6 @@ int ncd__peers_pass1_src(const ncd__pin *a, const int32_t *y, ncd__cstats *s,
     ncd__cstats_free(s);
   }
   return st;
-}
-
-int ncd__peers_pass1(size_t n, size_t d, size_t k, const double *h, size_t ldh,
-                     const int32_t *y, ncd__cstats *s, ncd__rowsrc *src) {
-  ncd__pin a = {n, d, k, ldh, h, NULL, y, NULL};
-  return ncd__peers_pass1_src(&a, y, s, src);
 }
 
 int ncd__peers_begin(const ncd__pin *a, int32_t **ybuf, const int32_t **y) {

@@ -87,14 +87,16 @@ static double pair_value(const pairin *in, ncd_pair which, double p, size_t c, s
 
 /* Mean and population variance over the P pairs (vals optional). Two-pass
  * variance on the stored values. */
-static int pair_stats(const pairin *in, ncd_pair which, double p, double *mean,
-                      double *var, double *vals) {
-  size_t k = in->k, np = k * (k - 1) / 2, i = 0;
+int ncd__peers_pair_stats(size_t d, size_t k, const size_t *count, const double *mrel,
+                          const double *mbar, const double *q, const double *w, size_t ldw,
+                          ncd_pair which, double p, double *mean, double *var, double *vals) {
+  const pairin in = {d, k, count, mrel, mbar, q, w, ldw};
+  size_t np = k * (k - 1) / 2, i = 0;
   double *x = vals ? vals : ncd__malloc_array(np, sizeof(double));
   if (!x) return NCD_ENOMEM;
   double s = 0.0;
   for (size_t c = 0; c < k; c++)
-    for (size_t e = c + 1; e < k; e++) s += x[i++] = pair_value(in, which, p, c, e);
+    for (size_t e = c + 1; e < k; e++) s += x[i++] = pair_value(&in, which, p, c, e);
   double mu = s / (double)np, v = 0.0;
   for (i = 0; i < np; i++) v += (x[i] - mu) * (x[i] - mu);
   if (mean) *mean = mu;
@@ -103,16 +105,8 @@ static int pair_stats(const pairin *in, ncd_pair which, double p, double *mean,
   return NCD_OK;
 }
 
-int ncd__peers_pair_stats(size_t d, size_t k, const size_t *count, const double *mrel,
-                          const double *mbar, const double *q, const double *w, size_t ldw,
-                          ncd_pair which, double p, double *mean, double *var, double *vals) {
-  pairin in = {d, k, count, mrel, mbar, q, w, ldw};
-  return pair_stats(&in, which, p, mean, var, vals);
-}
-
 int ncd__peers_assemble(const ncd__ncf *f, const double *q, double *v) {
   size_t d = f->d, k = f->k;
-  pairin in = {d, k, f->count, f->m, f->mbar, q, f->w, f->ldw};
   if (q) { /* NC1_WEAK = trW / (trW + trB), trW = sum q / n, trB = ||Mbar||_F^2 / k */
     double tw = 0.0, tb = 0.0;
     for (size_t c = 0; c < k; c++) tw += q[c], tb += f->mbn[c];
@@ -131,8 +125,10 @@ int ncd__peers_assemble(const ncd__ncf *f, const double *q, double *v) {
     v[NCD_UNC3_VAR] = s2 / (double)(k - 1);
   }
   double mean;
-  NCD_TRY(pair_stats(&in, NCD_PAIR_DIST, 0.0, NULL, v + NCD_GNC2_DIST_VAR, NULL));
-  NCD_TRY(pair_stats(&in, NCD_PAIR_LOG, -1.0, &mean, v + NCD_GNC2_LOG_VAR, NULL));
+  NCD_TRY(ncd__peers_pair_stats(d, k, f->count, f->m, f->mbar, q, f->w, f->ldw, NCD_PAIR_DIST,
+                                 0.0, NULL, v + NCD_GNC2_DIST_VAR, NULL));
+  NCD_TRY(ncd__peers_pair_stats(d, k, f->count, f->m, f->mbar, q, f->w, f->ldw, NCD_PAIR_LOG,
+                                 -1.0, &mean, v + NCD_GNC2_LOG_VAR, NULL));
   v[NCD_GNC2_LOG_MEAN] = mean;
   /* CENTROID_COS: raw means ref + m_c */
   double *raw = ncd__malloc_array(k, d * sizeof(double));
@@ -208,9 +204,12 @@ static int pairs_run(const ncd__pin *a, const pairreq *r) {
     st = ncd__cstats_scatter(&s, &src, y, NULL, 0, q);
   if (st == NCD_OK) {
     ncd__peers_centre(d, k, s.count, s.ref, s.m, r->centre, s.mg, s.mbar);
-    pairin in = {d, k, s.count, s.m, s.mbar, q, wneed ? r->w : NULL, r->ldw};
+    const double *w = wneed ? r->w : NULL;
+    pairin in = {d, k, s.count, s.m, s.mbar, q, w, r->ldw};
     if (r->grid) pair_grid(&in, r->which, r->p, r->grid, r->ldg);
-    else st = pair_stats(&in, r->which, r->p, r->mean, r->var, r->vals);
+    else
+      st = ncd__peers_pair_stats(d, k, s.count, s.m, s.mbar, q, w, r->ldw, r->which, r->p,
+                                 r->mean, r->var, r->vals);
   }
   ncd__free(q);
   ncd__free(ybuf);

@@ -37,32 +37,17 @@ static int gram(ncd__rowsrc *src, const double *mean, int unit, double *g, int *
     const double *h = ncd__rowsrc_block(src, i0, nb, &ldh);
     for (size_t r = 0; r < nb; r++) {
       const double *x = h + r * ldh;
-      double t = 0.0;
-      for (size_t j = 0; j < d; j++) {
-        b[r * d + j] = x[j] - (mean ? mean[j] : 0.0);
-        t += b[r * d + j] * b[r * d + j];
-      }
-      if (unit) {
-        if (!(t > 0.0)) *zero = 1;
-        for (size_t j = 0; j < d; j++) b[r * d + j] /= sqrt(t);
+      for (size_t j = 0; j < d; j++) b[r * d + j] = x[j] - (mean ? mean[j] : 0.0);
+      if (unit) { /* a zero row becomes NaN and is flagged */
+        double inv = ncd__unit_scale(d, b + r * d, NAN);
+        if (isnan(inv)) *zero = 1;
+        for (size_t j = 0; j < d; j++) b[r * d + j] *= inv;
       }
     }
     ncd__syrk_ata(nb, d, 1.0, b, d, i0 ? 1.0 : 0.0, g, d);
   }
   ncd__free(b);
   return NCD_OK;
-}
-
-/* Column means of the rows of src, block by block in row order. */
-static void src_mean(ncd__rowsrc *src, double *mean) {
-  size_t n = src->rows, d = src->cols;
-  memset(mean, 0, d * sizeof(double));
-  for (size_t i0 = 0; i0 < n; i0 += src->block_rows) {
-    size_t nb = n - i0 < src->block_rows ? n - i0 : src->block_rows, ldh;
-    const double *h = ncd__rowsrc_block(src, i0, nb, &ldh);
-    for (size_t i = 0; i < nb; i++)
-      for (size_t j = 0; j < d; j++) mean[j] += h[i * ldh + j] / (double)n;
-  }
 }
 
 /* V (d x d, row j = j-th principal direction, descending eigenvalue) and the
@@ -88,7 +73,7 @@ static int principal(ncd__rowsrc *src, int centre, double *v, double *lam, doubl
   size_t d = src->cols;
   double *g = ncd__malloc_array(d, d * sizeof(double)), *w = ncd__malloc_array(d, sizeof(double));
   int st = g && w ? NCD_OK : NCD_ENOMEM, zero = 0;
-  if (st == NCD_OK && centre) src_mean(src, mean);
+  if (st == NCD_OK && centre) ncd__src_col_mean(src, mean);
   if (st == NCD_OK) st = gram(src, centre ? mean : NULL, 0, g, &zero);
   if (st == NCD_OK) st = eig_sorted(d, g, w, v, lam);
   ncd__free(g);
@@ -188,7 +173,7 @@ int ncd__peers_nrc1_src(ncd__rowsrc *src, int centre, double *out) {
   double *g = ncd__malloc_array(d, d * sizeof(double)), *gu = ncd__malloc_array(d, d * sizeof(double));
   double *mu = centre ? ncd__malloc_array(d, sizeof(double)) : NULL;
   int st = g && gu && (mu || !centre) ? NCD_OK : NCD_ENOMEM, zero = 0;
-  if (st == NCD_OK && centre) src_mean(src, mu);
+  if (st == NCD_OK && centre) ncd__src_col_mean(src, mu);
   if (st == NCD_OK) st = gram(src, mu, 0, g, &zero);
   if (st == NCD_OK) st = gram(src, NULL, 1, gu, &zero);
   if (st == NCD_OK) st = ncd__nrc1_from_grams(n, d, g, gu, zero, out);
@@ -207,10 +192,6 @@ int ncd__peers_nrc1(size_t n, size_t d, const double *h64, const float *h32, siz
   if (st == NCD_OK) st = ncd__peers_nrc1_src(&src, centre, out);
   ncd__rowsrc_free(&src);
   return st;
-}
-
-int ncd__peers_nrc1_centred(size_t n, size_t d, const double *h, size_t ldh, double *out) {
-  return ncd__peers_nrc1(n, d, h, NULL, ldh, 1, out);
 }
 
 static int profile_run(size_t n, size_t d, const double *h64, const float *h32, size_t ldh,

@@ -70,9 +70,12 @@ static int nrc3(size_t n, size_t m, size_t d, const double *t, size_t ldt, const
   if (st == NCD_OK) {
     /* intended: C = (1/n) sum (t_i - tbar)(t_i - tbar)^T; literal: Yc^T Yc with rows centred
      * across their m targets */
-    if (!lit)
-      for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < m; j++) mu[j] += t[i * ldt + j] / (double)n;
+    if (!lit) { /* float64 rows: the source only points into t, cannot fail */
+      ncd__rowsrc ts;
+      (void)ncd__rowsrc_init(&ts, t, NULL, n, m, ldt, ncd__nc_block_bytes(m));
+      ncd__src_col_mean(&ts, mu);
+      ncd__rowsrc_free(&ts);
+    }
     for (size_t i = 0; i < n; i++) {
       double rm = 0.0;
       if (lit) {
@@ -116,22 +119,18 @@ int ncd__nrc3_from_cov(size_t n, size_t m, size_t d, double *c, const double *wr
       double *us = mu;
       memset(us, 0, m * sizeof(double));
       for (size_t q = 0; q < m; q++) { /* column q of U = eigenvector of the q-th largest */
-        const double *u = c + (m - 1 - q) * m;
+        double *u = c + (m - 1 - q) * m;
         size_t am = 0;
         for (size_t i = 1; i < m; i++)
           if (fabs(u[i]) > fabs(u[am])) am = i;
-        double sg = u[am] < 0.0 ? -1.0 : 1.0, sv = e[m - 1 - q] > 0.0 ? sqrt(e[m - 1 - q]) : 0.0;
-        for (size_t i = 0; i < m; i++) us[i] += sg * u[i] * sv;
+        if (u[am] < 0.0) /* sign fixed once, in place (exact) */
+          for (size_t i = 0; i < m; i++) u[i] = -u[i];
+        double sv = e[m - 1 - q] > 0.0 ? sqrt(e[m - 1 - q]) : 0.0;
+        for (size_t i = 0; i < m; i++) us[i] += u[i] * sv;
       }
       for (size_t i = 0; i < m; i++) {
         double v = 0.0;
-        for (size_t q = 0; q < m; q++) {
-          const double *u = c + (m - 1 - q) * m;
-          size_t am = 0;
-          for (size_t l = 1; l < m; l++)
-            if (fabs(u[l]) > fabs(u[am])) am = l;
-          v += (u[am] < 0.0 ? -u[i] : u[i]) * us[q];
-        }
+        for (size_t q = 0; q < m; q++) v += c[(m - 1 - q) * m + i] * us[q];
         s[i] = v / sqrt((double)n);
       }
     }
@@ -176,13 +175,12 @@ static int nrc2(ncd__rowsrc *src, size_t m, const double *wr, size_t ldwr, doubl
       size_t nb = n - i0 < src->block_rows ? n - i0 : src->block_rows, ldh;
       const double *h = ncd__rowsrc_block(src, i0, nb, &ldh);
       for (size_t i = 0; i < nb; i++) {
-        double nn = 0.0;
-        for (size_t j = 0; j < d; j++) nn += h[i * ldh + j] * h[i * ldh + j];
-        if (!(nn > 0.0)) {
+        double inv = ncd__unit_scale(d, h + i * ldh, NAN);
+        if (isnan(inv)) { /* a zero row: NRC2 undefined */
           tot = NAN;
           break;
         }
-        for (size_t j = 0; j < d; j++) u[j] = h[i * ldh + j] / sqrt(nn);
+        for (size_t j = 0; j < d; j++) u[j] = h[i * ldh + j] * inv;
         for (size_t q = 0; q < r; q++) {
           double c = 0.0;
           for (size_t j = 0; j < d; j++) c += vt[q * d + j] * u[j];
