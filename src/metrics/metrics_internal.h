@@ -261,7 +261,6 @@ void ncd__peers_class_vectors(size_t d, size_t k, const double *mb, const double
 enum { NCD__PM_AA = 1, NCD__PM_BB = 2, NCD__PM_AB = 4 };
 typedef struct ncd__pmom {
   size_t da, db;
-  unsigned want;
   uint64_t n;
   double *refa, *refb, *ma, *mb; /* ref and mean - ref                  */
   double *caa, *cbb, *cab;       /* both triangles / full, or NULL      */

@@ -22,7 +22,6 @@ int ncd__pmom_alloc(size_t da, size_t db, unsigned want, ncd__pmom *p) {
   memset(p, 0, sizeof *p);
   p->da = da;
   p->db = db;
-  p->want = want;
   int ok = 1;
   if (da) ok &= (p->refa = ncd__calloc(da, sizeof(double))) && (p->ma = ncd__calloc(da, sizeof(double)));
   if (db) ok &= (p->refb = ncd__calloc(db, sizeof(double))) && (p->mb = ncd__calloc(db, sizeof(double)));
