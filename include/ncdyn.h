@@ -872,7 +872,9 @@ NCD_API int ncd_nc_acc_set_classifier(ncd_nc_acc *acc, const double *w, size_t l
  * any batches). A batch rejected for any reason leaves the accumulator exactly
  * as it was. Statuses: NCD_EINVAL (NULL, n = 0, ldh < d, label out of range, a
  * second-pass batch with more samples of a class than the first pass had),
- * NCD_ENONFINITE, NCD_ENOMEM.
+ * NCD_ENONFINITE (NaN/Inf in h; in the first pass found through the batch's
+ * class means, so finite features whose class sum overflows are refused too),
+ * NCD_ENOMEM.
  */
 NCD_API int ncd_nc_acc_update(ncd_nc_acc *acc, size_t n, const double *h, size_t ldh,
                               const int32_t *y);
